@@ -1,0 +1,315 @@
+package fovea
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+	"periph.io/x/conn/v3/physic"
+)
+
+// Angle is a physic.Angle that reads from YAML as "60deg", "60°" or "1.2rad".
+type Angle struct{ physic.Angle }
+
+// Deg returns the angle in degrees.
+func (a Angle) Deg() float64 { return float64(a.Angle) / float64(physic.Degree) }
+
+// Config is the whole configuration of a run: one YAML file.
+type Config struct {
+	LogLevel  string          `yaml:"log_level"` // debug, info, warn, error
+	Camera    CameraConfig    `yaml:"camera"`
+	Head      HeadConfig      `yaml:"head"`
+	Sim       SimConfig       `yaml:"sim"`
+	Attention AttentionConfig `yaml:"attention"`
+	Gaze      GazeConfig      `yaml:"gaze"`
+	Preview   PreviewConfig   `yaml:"preview"`
+}
+
+// CameraConfig selects and sizes the camera.
+type CameraConfig struct {
+	// Source is "sim", a V4L2 index ("0") or device path ("/dev/video0"), an
+	// RTSP/HTTP URL, a video file, or a GStreamer pipeline ending in appsink.
+	Source      string        `yaml:"source"`
+	Width       int           `yaml:"width"`
+	Height      int           `yaml:"height"`
+	FPS         float64       `yaml:"fps"`
+	HFOV        Angle         `yaml:"hfov"` // horizontal field of view
+	Loop        bool          `yaml:"loop"` // replay a video file forever
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+}
+
+// HeadConfig selects the pan-tilt head.
+type HeadConfig struct {
+	Driver   string `yaml:"driver"` // "sim" (simulated gimbal) or "fixed" (no head: the gaze moves over a still camera)
+	PanMin   Angle  `yaml:"pan_min"`
+	PanMax   Angle  `yaml:"pan_max"`
+	TiltMin  Angle  `yaml:"tilt_min"`
+	TiltMax  Angle  `yaml:"tilt_max"`
+	ParkPan  Angle  `yaml:"park_pan"`
+	ParkTilt Angle  `yaml:"park_tilt"`
+}
+
+// SimConfig sets up the simulated world and its servos.
+type SimConfig struct {
+	Seed          uint64        `yaml:"seed"`
+	Objects       int           `yaml:"objects"`
+	Moving        int           `yaml:"moving"`
+	SlewDegPerSec float64       `yaml:"slew_deg_per_s"`
+	DeadBand      Angle         `yaml:"dead_band"`
+	Lag           time.Duration `yaml:"lag"`
+	Latency       time.Duration `yaml:"latency"`
+}
+
+// AttentionConfig tunes saliency and inhibition of return.
+type AttentionConfig struct {
+	Scale    int           `yaml:"scale"`
+	IORSigma Angle         `yaml:"ior_sigma"`
+	IORDecay time.Duration `yaml:"ior_decay"`
+}
+
+// GazeConfig tunes the oculomotor state machine.
+type GazeConfig struct {
+	Dwell time.Duration `yaml:"dwell"`
+}
+
+// PreviewConfig sets up the browser preview.
+type PreviewConfig struct {
+	Enabled bool    `yaml:"enabled"`
+	Listen  string  `yaml:"listen"`
+	MaxFPS  float64 `yaml:"max_fps"`
+	Quality int     `yaml:"quality"` // JPEG quality, 1-100
+}
+
+// DefaultConfig is the configuration of `fovea sim` with no file.
+func DefaultConfig() Config {
+	deg := func(d float64) Angle { return Angle{physic.Angle(d * float64(physic.Degree))} }
+	return Config{
+		LogLevel: "info",
+		Camera:   CameraConfig{Source: "sim", Width: 640, Height: 480, FPS: 30, HFOV: deg(60), ReadTimeout: 2 * time.Second},
+		Head:     HeadConfig{Driver: "sim", PanMin: deg(-90), PanMax: deg(90), TiltMin: deg(-45), TiltMax: deg(60)},
+		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
+			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
+		Attention: AttentionConfig{Scale: 8, IORSigma: deg(3), IORDecay: 12 * time.Second},
+		Gaze:      GazeConfig{Dwell: 300 * time.Millisecond},
+		Preview:   PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
+	}
+}
+
+// LoadConfig reads a YAML file over the defaults and validates the result.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// maxConfigBytes bounds what ParseConfig reads: a configuration is small.
+const maxConfigBytes = 1 << 20
+
+// ParseConfig parses YAML over the defaults and validates the result. Every
+// error names the key (as a dotted path) and the problem; unknown keys are
+// errors.
+func ParseConfig(b []byte) (Config, error) {
+	c := DefaultConfig()
+	if len(b) > maxConfigBytes {
+		return c, fmt.Errorf("%d bytes, more than %d", len(b), maxConfigBytes)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return c, err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return c, c.Validate() // empty file: defaults
+	}
+	if err := decode(doc.Content[0], reflect.ValueOf(&c).Elem(), ""); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// KeyError is a configuration error at one key.
+type KeyError struct {
+	Key  string // dotted path, e.g. camera.width
+	Line int    // 0 when not from a file
+	Msg  string
+}
+
+func (e *KeyError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Key, e.Msg)
+}
+
+var (
+	angleType    = reflect.TypeOf(Angle{})
+	durationType = reflect.TypeOf(time.Duration(0))
+)
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// decode walks a YAML node into v, naming the path in every error.
+func decode(n *yaml.Node, v reflect.Value, path string) error {
+	bad := func(format string, a ...any) error {
+		return &KeyError{Key: path, Line: n.Line, Msg: fmt.Sprintf(format, a...)}
+	}
+	if n.Kind == yaml.AliasNode {
+		return bad("aliases are not supported")
+	}
+	switch {
+	case v.Type() == angleType:
+		if n.Kind != yaml.ScalarNode {
+			return bad("want an angle such as 60deg")
+		}
+		var a physic.Angle
+		if err := a.Set(strings.TrimSpace(n.Value)); err != nil {
+			return bad("%q is not an angle (write 60deg, 60° or 1.05rad): %v", n.Value, err)
+		}
+		v.Set(reflect.ValueOf(Angle{a}))
+		return nil
+	case v.Type() == durationType:
+		d, err := time.ParseDuration(strings.TrimSpace(n.Value))
+		if n.Kind != yaml.ScalarNode || err != nil {
+			return bad("%q is not a duration (write 300ms or 2s)", n.Value)
+		}
+		v.SetInt(int64(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return bad("want a mapping of keys")
+		}
+		t := v.Type()
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			found := false
+			for j := 0; j < t.NumField(); j++ {
+				if tag := strings.Split(t.Field(j).Tag.Get("yaml"), ",")[0]; tag == k.Value {
+					if err := decode(val, v.Field(j), join(path, k.Value)); err != nil {
+						return err
+					}
+					found = true
+					break
+				}
+			}
+			if !found {
+				return &KeyError{Key: join(path, k.Value), Line: k.Line, Msg: "unknown key"}
+			}
+		}
+		return nil
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			return bad("want a string")
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			return bad("%q is not true or false", n.Value)
+		}
+		v.SetBool(b)
+	case reflect.Int:
+		i, err := strconv.ParseInt(n.Value, 10, 32)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			return bad("%q is not a whole number", n.Value)
+		}
+		v.SetInt(i)
+	case reflect.Uint64:
+		u, err := strconv.ParseUint(n.Value, 10, 64)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			return bad("%q is not a non-negative whole number", n.Value)
+		}
+		v.SetUint(u)
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if n.Kind != yaml.ScalarNode || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return bad("%q is not a finite number", n.Value)
+		}
+		v.SetFloat(f)
+	default:
+		return bad("unsupported type %s", v.Type()) // a programmer error in Config
+	}
+	return nil
+}
+
+// Validate checks every value, naming the key of each problem.
+func (c *Config) Validate() error {
+	var errs []error
+	check := func(ok bool, key, format string, a ...any) {
+		if !ok {
+			errs = append(errs, &KeyError{Key: key, Msg: fmt.Sprintf(format, a...)})
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		check(false, "log_level", "%q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	cam := &c.Camera
+	check(strings.TrimSpace(cam.Source) != "", "camera.source", "empty (use sim, a device, a URL, a file or a GStreamer pipeline)")
+	check(cam.Width >= 64 && cam.Width <= 8192, "camera.width", "%d outside [64, 8192]", cam.Width)
+	check(cam.Height >= 48 && cam.Height <= 8192, "camera.height", "%d outside [48, 8192]", cam.Height)
+	check(cam.FPS >= 1 && cam.FPS <= 240, "camera.fps", "%v outside [1, 240]", cam.FPS)
+	check(cam.HFOV.Deg() > 1 && cam.HFOV.Deg() < 170, "camera.hfov", "%s outside (1°, 170°)", cam.HFOV.Angle)
+	check(cam.ReadTimeout >= 100*time.Millisecond && cam.ReadTimeout <= time.Minute, "camera.read_timeout", "%v outside [100ms, 1m]", cam.ReadTimeout)
+	h := &c.Head
+	switch h.Driver {
+	case "sim", "fixed":
+	default:
+		check(false, "head.driver", "%q is not one of sim, fixed", h.Driver)
+	}
+	check(h.PanMin.Angle < h.PanMax.Angle, "head.pan_min", "%s not below head.pan_max %s", h.PanMin.Angle, h.PanMax.Angle)
+	check(h.TiltMin.Angle < h.TiltMax.Angle, "head.tilt_min", "%s not below head.tilt_max %s", h.TiltMin.Angle, h.TiltMax.Angle)
+	check(h.PanMin.Deg() >= -180 && h.PanMax.Deg() <= 180, "head.pan_max", "pan range beyond ±180°")
+	check(h.TiltMin.Deg() >= -90 && h.TiltMax.Deg() <= 90, "head.tilt_max", "tilt range beyond ±90°")
+	check(h.ParkPan.Angle >= h.PanMin.Angle && h.ParkPan.Angle <= h.PanMax.Angle, "head.park_pan", "%s outside the pan range", h.ParkPan.Angle)
+	check(h.ParkTilt.Angle >= h.TiltMin.Angle && h.ParkTilt.Angle <= h.TiltMax.Angle, "head.park_tilt", "%s outside the tilt range", h.ParkTilt.Angle)
+	if h.Driver == "sim" {
+		check(cam.Source == "sim", "head.driver", "the simulated gimbal needs camera.source: sim")
+	}
+	s := &c.Sim
+	check(s.Objects >= 0 && s.Objects <= 200, "sim.objects", "%d outside [0, 200]", s.Objects)
+	check(s.Moving >= 0 && s.Moving <= s.Objects, "sim.moving", "%d outside [0, sim.objects]", s.Moving)
+	check(s.SlewDegPerSec > 0 && s.SlewDegPerSec <= 10000, "sim.slew_deg_per_s", "%v outside (0, 10000]", s.SlewDegPerSec)
+	check(s.DeadBand.Deg() >= 0 && s.DeadBand.Deg() <= 10, "sim.dead_band", "%s outside [0°, 10°]", s.DeadBand.Angle)
+	check(s.Lag > 0 && s.Lag <= time.Second, "sim.lag", "%v outside (0, 1s]", s.Lag)
+	check(s.Latency >= 0 && s.Latency <= time.Second, "sim.latency", "%v outside [0, 1s]", s.Latency)
+	a := &c.Attention
+	check(a.Scale >= 1 && a.Scale <= 64, "attention.scale", "%d outside [1, 64]", a.Scale)
+	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)
+	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
+	check(c.Gaze.Dwell > 0 && c.Gaze.Dwell <= 10*time.Second, "gaze.dwell", "%v outside (0, 10s]", c.Gaze.Dwell)
+	p := &c.Preview
+	if p.Enabled {
+		check(validListen(p.Listen), "preview.listen", "%q is not host:port", p.Listen)
+	}
+	check(p.MaxFPS > 0 && p.MaxFPS <= 120, "preview.max_fps", "%v outside (0, 120]", p.MaxFPS)
+	check(p.Quality >= 1 && p.Quality <= 100, "preview.quality", "%d outside [1, 100]", p.Quality)
+	return errors.Join(errs...)
+}
+
+func validListen(s string) bool {
+	i := strings.LastIndex(s, ":")
+	if i < 0 {
+		return false
+	}
+	port, err := strconv.Atoi(s[i+1:])
+	return err == nil && port >= 0 && port <= 65535
+}

@@ -1,0 +1,140 @@
+package control
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fovea-vision/fovea/device"
+	"periph.io/x/conn/v3/physic"
+)
+
+// GazeConfig tunes the fixation state machine.
+type GazeConfig struct {
+	Dwell        time.Duration // time spent on a fixation before the next saccade
+	SettleTol    physic.Angle  // a saccade has landed when the head is this close to its target
+	SaccadeLimit time.Duration // a saccade that has not landed by then is abandoned
+	MinSaccade   physic.Angle  // targets closer than this are not worth a saccade
+}
+
+// DefaultGaze is the configuration of `fovea sim`.
+var DefaultGaze = GazeConfig{
+	Dwell:        300 * time.Millisecond,
+	SettleTol:    physic.Degree * 6 / 10,
+	SaccadeLimit: time.Second,
+	MinSaccade:   physic.Degree * 3 / 2,
+}
+
+// Validate checks the configuration.
+func (c GazeConfig) Validate() error {
+	switch {
+	case c.Dwell <= 0:
+		return fmt.Errorf("control: gaze: dwell %v is not positive", c.Dwell)
+	case c.SettleTol <= 0:
+		return fmt.Errorf("control: gaze: settle tolerance %s is not positive", c.SettleTol)
+	case c.SaccadeLimit <= 0:
+		return fmt.Errorf("control: gaze: saccade limit %v is not positive", c.SaccadeLimit)
+	case c.MinSaccade < 0:
+		return fmt.Errorf("control: gaze: minimum saccade %s is negative", c.MinSaccade)
+	}
+	return nil
+}
+
+// Phase is the state of the gaze state machine.
+type Phase int
+
+// The phases.
+const (
+	Fixating Phase = iota
+	Saccading
+)
+
+func (p Phase) String() string {
+	if p == Saccading {
+		return "saccading"
+	}
+	return "fixating"
+}
+
+// Observation is what perception publishes for the motor loop: the target
+// computed from one frame.
+type Observation struct {
+	Seq      uint64
+	Captured time.Duration // capture time, on the loop's clock
+	Target   Target
+}
+
+// EventKind tells what a gaze event is.
+type EventKind int
+
+// Event kinds.
+const (
+	NoEvent       EventKind = iota
+	SaccadeStart            // a saccade was commanded to Event.Pose
+	FixationStart           // the head landed; Event.Pose is where it is
+)
+
+// Event is something the state machine did, for telemetry and scoring.
+type Event struct {
+	Kind EventKind
+	Time time.Duration
+	Pose device.Pose
+}
+
+// Gaze is the fixate-then-saccade state machine.
+type Gaze struct {
+	cfg    GazeConfig
+	phase  Phase
+	target device.Pose
+	since  time.Duration // start of the current phase
+}
+
+// NewGaze returns a state machine that starts fixating at time zero.
+func NewGaze(cfg GazeConfig) (*Gaze, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Gaze{cfg: cfg}, nil
+}
+
+// Phase returns the current phase.
+func (g *Gaze) Phase() Phase { return g.phase }
+
+// Target returns the current saccade target (or fixation).
+func (g *Gaze) Target() device.Pose { return g.target }
+
+// Update advances the state machine to now, given the head's pose and the
+// latest observation (nil if none). It returns the pose to command when send
+// is true, and what happened.
+func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cmd device.Pose, send bool, ev Event) {
+	switch g.phase {
+	case Saccading:
+		landed := device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
+		if landed || now-g.since >= g.cfg.SaccadeLimit {
+			g.phase, g.since = Fixating, now
+			return device.Pose{}, false, Event{Kind: FixationStart, Time: now, Pose: head}
+		}
+	case Fixating:
+		if now-g.since < g.cfg.Dwell || obs == nil || !obs.Target.Valid {
+			break
+		}
+		// Saccadic suppression: only a frame taken after landing counts.
+		if obs.Captured < g.since {
+			break
+		}
+		t := obs.Target.Pose
+		hp, ht := head.Deg()
+		tp, tt := t.Deg()
+		if device.AngularDistanceDeg(hp, ht, tp, tt) < device.AngleDeg(g.cfg.MinSaccade) {
+			break
+		}
+		g.phase, g.since, g.target = Saccading, now, t
+		return t, true, Event{Kind: SaccadeStart, Time: now, Pose: t}
+	}
+	return device.Pose{}, false, Event{}
+}
+
+func (g *Gaze) targetDeg(head device.Pose) (p1, t1, p2, t2 float64) {
+	p1, t1 = head.Deg()
+	p2, t2 = g.target.Deg()
+	return
+}

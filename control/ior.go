@@ -1,0 +1,85 @@
+package control
+
+import (
+	"math"
+	"time"
+)
+
+// IORMap is inhibition of return on a 1° grid over the whole sphere of world
+// directions. Values are in [0, 1]: 1 fully inhibits a direction. It decays
+// exponentially with time.
+type IORMap struct {
+	v     []float32 // (tilt+90) rows × (pan+180) columns
+	tau   time.Duration
+	last  time.Duration
+	sigma float64 // spread of one inhibition, degrees
+}
+
+const (
+	iorCols = 360
+	iorRows = 181
+)
+
+// NewIORMap returns an empty map whose inhibition decays with time constant
+// tau and spreads as a Gaussian of standard deviation sigmaDeg.
+func NewIORMap(tau time.Duration, sigmaDeg float64) *IORMap {
+	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg}
+}
+
+// Decay ages the map to time now.
+func (m *IORMap) Decay(now time.Duration) {
+	dt := now - m.last
+	if dt <= 0 {
+		return
+	}
+	m.last = now
+	k := float32(math.Exp(-dt.Seconds() / m.tau.Seconds()))
+	for i := range m.v {
+		m.v[i] *= k
+	}
+}
+
+// Inhibit adds amount of inhibition centred on (panDeg, tiltDeg).
+func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) {
+	r := int(math.Ceil(3 * m.sigma))
+	inv := -1 / (2 * m.sigma * m.sigma)
+	cosT := math.Cos(tiltDeg * math.Pi / 180)
+	c0, r0 := int(math.Round(panDeg)), int(math.Round(tiltDeg))
+	for dr := -r; dr <= r; dr++ {
+		row := r0 + dr + 90
+		if row < 0 || row >= iorRows {
+			continue
+		}
+		// Columns are narrower away from the equator: widen the window.
+		rc := int(math.Ceil(float64(r) / math.Max(cosT, 0.2)))
+		for dc := -rc; dc <= rc; dc++ {
+			col := ((c0+dc+180)%iorCols + iorCols) % iorCols
+			dp := (float64(c0+dc) - panDeg) * cosT
+			dt := float64(r0+dr) - tiltDeg
+			w := amount * math.Exp((dp*dp+dt*dt)*inv)
+			i := row*iorCols + col
+			m.v[i] = float32(math.Min(1, float64(m.v[i])+w))
+		}
+	}
+}
+
+// At returns the inhibition at a direction, interpolated bilinearly.
+func (m *IORMap) At(panDeg, tiltDeg float64) float64 {
+	x := panDeg + 180
+	y := math.Max(0, math.Min(iorRows-1.001, tiltDeg+90))
+	x0, y0 := math.Floor(x), math.Floor(y)
+	fx, fy := x-x0, y-y0
+	c0 := ((int(x0))%iorCols + iorCols) % iorCols
+	c1 := (c0 + 1) % iorCols
+	r0 := int(y0)
+	r1 := r0 + 1
+	a := float64(m.v[r0*iorCols+c0])*(1-fx) + float64(m.v[r0*iorCols+c1])*fx
+	b := float64(m.v[r1*iorCols+c0])*(1-fx) + float64(m.v[r1*iorCols+c1])*fx
+	return a*(1-fy) + b*fy
+}
+
+// Reset clears the map.
+func (m *IORMap) Reset() {
+	clear(m.v)
+	m.last = 0
+}

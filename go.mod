@@ -1,0 +1,8 @@
+module github.com/fovea-vision/fovea
+
+go 1.26.8
+
+require (
+	gopkg.in/yaml.v3 v3.0.1
+	periph.io/x/conn/v3 v3.7.3
+)

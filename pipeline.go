@@ -1,0 +1,257 @@
+package fovea
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/fovea-vision/fovea/control"
+	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/sim"
+)
+
+// Point is a position in frame pixels.
+type Point struct{ X, Y float64 }
+
+// MaxScanpath is how many recent fixations an Overlay carries.
+const MaxScanpath = 12
+
+// Overlay is what the preview draws over a frame, in the frame's pixels.
+type Overlay struct {
+	Gaze      Point // where the head looks
+	GazeIn    bool  // the gaze lies inside the frame
+	Target    Point // the next target chosen by attention
+	HasTarget bool
+	Phase     control.Phase
+	Scanpath  [MaxScanpath]Point // oldest first
+	ScanIn    [MaxScanpath]bool  // which scanpath points project inside the frame
+	NScan     int
+	Label     string // what the fixation shows, when known
+}
+
+// FrameSink receives every processed frame, for the preview. Publish must
+// not block and must not retain f after it returns.
+type FrameSink interface {
+	Publish(f *device.Frame, ov *Overlay)
+}
+
+// Fixation is one landing of the head, in world angles.
+type Fixation struct {
+	Time     time.Duration `json:"t_ms"`
+	PanDeg   float64       `json:"pan_deg"`
+	TiltDeg  float64       `json:"tilt_deg"`
+	ObjectID int           `json:"object_id"` // -1 when not on a known object
+	Label    string        `json:"label,omitempty"`
+}
+
+// Pipeline is one camera, one head and the stages between them.
+type Pipeline struct {
+	Camera    device.Camera
+	Head      device.PanTilt
+	Model     device.CameraModel
+	Attention *control.Attention
+	Gaze      *control.Gaze
+	Clock     sim.Clock  // the loop's time: simulated, or wall time for real cameras
+	Sink      FrameSink  // optional
+	World     *sim.World // optional ground truth, for scoring
+	Log       *slog.Logger
+
+	MotorPeriod time.Duration // the motor loop's period; 10 ms (100 Hz) when zero
+	ParkPose    device.Pose   // where the head goes at shutdown
+
+	latCapture, latAttention, latControl, latF2C *Recorder
+
+	mu        sync.Mutex
+	captured  uint64
+	processed uint64
+	saccades  int
+	fixations []Fixation // all, in order
+	fixated   map[int]bool
+	obs       control.Observation
+	obsWall   time.Time // capture time of obs
+	obsUsed   bool
+	start     time.Time
+	rate      rateMeter
+	head      device.Pose
+	phase     control.Phase
+}
+
+// Init checks the wiring and prepares the recorders. Run and RunLockstep
+// call it.
+func (p *Pipeline) Init() error {
+	switch {
+	case p.Camera == nil:
+		return errors.New("fovea: pipeline: no camera")
+	case p.Head == nil:
+		return errors.New("fovea: pipeline: no head")
+	case p.Attention == nil || p.Gaze == nil:
+		return errors.New("fovea: pipeline: no attention or gaze controller")
+	case p.Clock == nil:
+		return errors.New("fovea: pipeline: no clock")
+	}
+	if p.Log == nil {
+		p.Log = slog.New(slog.DiscardHandler)
+	}
+	if p.MotorPeriod <= 0 {
+		p.MotorPeriod = 10 * time.Millisecond
+	}
+	if p.MotorPeriod > 10*time.Millisecond {
+		return fmt.Errorf("fovea: pipeline: motor period %v slower than 100 Hz", p.MotorPeriod)
+	}
+	const keep = 8192
+	p.latCapture, p.latAttention, p.latControl, p.latF2C = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
+	p.fixated = map[int]bool{}
+	p.start = time.Now()
+	return nil
+}
+
+// cameraPose is where the camera points: the head's pose, unless the camera
+// sits still on a fixed mount.
+func (p *Pipeline) cameraPose() device.Pose {
+	if m, ok := p.Head.(device.Mount); ok {
+		return m.CameraPose()
+	}
+	return p.Head.Pose()
+}
+
+// perceive runs attention on one frame and publishes the observation.
+func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, captured time.Duration, o *Overlay) error {
+	t0 := time.Now()
+	tgt, err := p.Attention.Process(f, gaze, stable, captured)
+	if err != nil {
+		return err
+	}
+	p.latAttention.Record(time.Since(t0))
+	p.mu.Lock()
+	p.processed++
+	p.rate.tick(t0)
+	p.obs = control.Observation{Seq: f.Seq, Captured: captured, Target: tgt}
+	p.obsWall, p.obsUsed = f.Time, false
+	if p.Sink != nil {
+		p.overlayLocked(f, gaze, tgt, o)
+	}
+	p.mu.Unlock()
+	if p.Sink != nil {
+		p.Sink.Publish(f, o)
+	}
+	return nil
+}
+
+func (p *Pipeline) overlayLocked(f *device.Frame, gaze device.Pose, tgt control.Target, o *Overlay) {
+	gp, gt := gaze.Deg()
+	x, y, ok := p.Model.WorldToPixel(gp, gt, f.Pose)
+	o.Gaze, o.GazeIn = Point{x, y}, ok && inFrame(x, y, f)
+	o.Target, o.HasTarget = Point{tgt.X, tgt.Y}, tgt.Valid
+	o.Phase = p.phase
+	k := max(0, len(p.fixations)-MaxScanpath)
+	o.NScan = 0
+	o.Label = ""
+	for _, fx := range p.fixations[k:] {
+		x, y, ok := p.Model.WorldToPixel(fx.PanDeg, fx.TiltDeg, f.Pose)
+		o.Scanpath[o.NScan], o.ScanIn[o.NScan] = Point{x, y}, ok
+		o.NScan++
+		o.Label = fx.Label
+	}
+}
+
+func inFrame(x, y float64, f *device.Frame) bool {
+	return x >= 0 && y >= 0 && x < float64(f.Width) && y < float64(f.Height)
+}
+
+// motorStep runs the gaze controller once and commands the head.
+func (p *Pipeline) motorStep(now time.Duration) error {
+	t0 := time.Now()
+	head := p.Head.Pose()
+	p.mu.Lock()
+	obs, fresh, wall := p.obs, !p.obsUsed && p.obs.Seq != 0, p.obsWall
+	p.obsUsed = true
+	p.head = head
+	p.mu.Unlock()
+	var op *control.Observation
+	if obs.Seq != 0 {
+		op = &obs
+	}
+	cmd, send, ev := p.Gaze.Update(now, head, op)
+	p.mu.Lock()
+	p.phase = p.Gaze.Phase()
+	p.mu.Unlock()
+	if send {
+		if err := p.Head.SetPose(p.Head.Limits().Clamp(cmd)); err != nil {
+			return fmt.Errorf("fovea: motor: %w", err)
+		}
+	}
+	p.record(ev)
+	p.latControl.Record(time.Since(t0))
+	if fresh {
+		p.latF2C.Record(time.Since(wall))
+	}
+	return nil
+}
+
+// record keeps the gaze events and scores fixations against ground truth.
+func (p *Pipeline) record(ev control.Event) {
+	switch ev.Kind {
+	case control.SaccadeStart:
+		p.mu.Lock()
+		p.saccades++
+		p.mu.Unlock()
+	case control.FixationStart:
+		pd, td := ev.Pose.Deg()
+		fx := Fixation{Time: ev.Time, PanDeg: pd, TiltDeg: td, ObjectID: -1}
+		if p.World != nil {
+			if o := objectAt(p.World, pd, td, ev.Time); o != nil {
+				fx.ObjectID, fx.Label = o.ID, o.Category
+			}
+		}
+		p.mu.Lock()
+		p.fixations = append(p.fixations, fx)
+		if fx.ObjectID >= 0 {
+			p.fixated[fx.ObjectID] = true
+		}
+		p.mu.Unlock()
+		p.Log.Debug("fixation", "pan_deg", pd, "tilt_deg", td, "object", fx.Label)
+	}
+}
+
+// FixationMarginDeg is how far beyond an object's radius a fixation still
+// counts as on the object.
+const FixationMarginDeg = 1.0
+
+// objectAt returns the object the direction falls on at time t, if any.
+func objectAt(w *sim.World, panDeg, tiltDeg float64, t time.Duration) *sim.Object {
+	objs := w.Objects()
+	var best *sim.Object
+	bestD := 0.0
+	for i := range objs {
+		op, ot := objs[i].At(t)
+		d := device.AngularDistanceDeg(panDeg, tiltDeg, op, ot)
+		if d <= objs[i].RadiusDeg+FixationMarginDeg && (best == nil || d < bestD) {
+			best, bestD = &objs[i], d
+		}
+	}
+	return best
+}
+
+// rateMeter measures the processing rate over the last second.
+type rateMeter struct {
+	times [256]time.Time
+	n     int
+}
+
+func (r *rateMeter) tick(t time.Time) {
+	r.times[r.n%len(r.times)] = t
+	r.n++
+}
+
+func (r *rateMeter) fps(now time.Time) float64 {
+	k := 0
+	for i := 1; i <= min(r.n, len(r.times)); i++ {
+		if now.Sub(r.times[(r.n-i)%len(r.times)]) > time.Second {
+			break
+		}
+		k++
+	}
+	return float64(k)
+}

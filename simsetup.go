@@ -1,0 +1,95 @@
+package fovea
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/fovea-vision/fovea/control"
+	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/sim"
+)
+
+// Limits returns the head's limits from the configuration.
+func (h HeadConfig) Limits() device.Limits {
+	return device.Limits{PanMin: h.PanMin.Angle, PanMax: h.PanMax.Angle, TiltMin: h.TiltMin.Angle, TiltMax: h.TiltMax.Angle}
+}
+
+// CameraModel returns the pinhole model of the configured camera.
+func (c CameraConfig) CameraModel() (device.CameraModel, error) {
+	return device.NewCameraModel(c.Width, c.Height, c.HFOV.Angle)
+}
+
+// NewControllers builds attention and gaze from the configuration.
+func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*control.Attention, *control.Gaze, error) {
+	ac := control.DefaultAttention
+	ac.Scale = c.Attention.Scale
+	ac.IORSigma = c.Attention.IORSigma.Angle
+	ac.IORDecay = c.Attention.IORDecay
+	att, err := control.NewAttention(ac, m, reach)
+	if err != nil {
+		return nil, nil, err
+	}
+	gc := control.DefaultGaze
+	gc.Dwell = c.Gaze.Dwell
+	gz, err := control.NewGaze(gc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return att, gz, nil
+}
+
+// Sim is the simulated world wired to a pipeline.
+type Sim struct {
+	World    *sim.World
+	Gimbal   *sim.Gimbal
+	Camera   *sim.Camera
+	Pipeline *Pipeline
+}
+
+// NewSim builds the simulated world, its gimbal and camera, and a pipeline
+// over them. With lockstep the world runs on a manual clock (see
+// Pipeline.RunLockstep); otherwise on the wall clock.
+func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	wc := sim.DefaultWorldConfig
+	wc.Seed, wc.Objects, wc.Moving = c.Sim.Seed, c.Sim.Objects, c.Sim.Moving
+	lim := c.Head.Limits()
+	// Objects lie where the head can look at them.
+	wc.PanMaxDeg = min(-device.AngleDeg(lim.PanMin), device.AngleDeg(lim.PanMax)) - 5
+	wc.TiltMinDeg = device.AngleDeg(lim.TiltMin) + 10
+	wc.TiltMaxDeg = min(device.AngleDeg(lim.TiltMax)-10, 45)
+	world, err := sim.NewWorld(wc)
+	if err != nil {
+		return nil, err
+	}
+	var clock sim.Clock = sim.NewWallClock()
+	if lockstep {
+		clock = &sim.ManualClock{}
+	}
+	servo := sim.SG90
+	servo.SlewDegPerSec = c.Sim.SlewDegPerSec
+	servo.DeadBandDeg = c.Sim.DeadBand.Deg()
+	servo.Lag = c.Sim.Lag
+	servo.Latency = c.Sim.Latency
+	g, err := sim.NewGimbal(servo, lim, clock)
+	if err != nil {
+		return nil, err
+	}
+	m, err := c.Camera.CameraModel()
+	if err != nil {
+		return nil, fmt.Errorf("fovea: sim: %w", err)
+	}
+	cam, err := sim.NewCamera(world, m, c.Camera.FPS, g, clock)
+	if err != nil {
+		return nil, err
+	}
+	att, gz, err := NewControllers(c, m, lim)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{Camera: cam, Head: g, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log,
+		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
+	return &Sim{World: world, Gimbal: g, Camera: cam, Pipeline: p}, nil
+}
