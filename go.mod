@@ -6,3 +6,5 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 	periph.io/x/conn/v3 v3.7.3
 )
+
+require gocv.io/x/gocv v0.31.0

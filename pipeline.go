@@ -39,7 +39,8 @@ type FrameSink interface {
 
 // Fixation is one landing of the head, in world angles.
 type Fixation struct {
-	Time     time.Duration `json:"t_ms"`
+	Time     time.Duration `json:"-"`
+	TimeMs   float64       `json:"t_ms"`
 	PanDeg   float64       `json:"pan_deg"`
 	TiltDeg  float64       `json:"tilt_deg"`
 	ObjectID int           `json:"object_id"` // -1 when not on a known object
@@ -152,7 +153,10 @@ func (p *Pipeline) overlayLocked(f *device.Frame, gaze device.Pose, tgt control.
 		x, y, ok := p.Model.WorldToPixel(fx.PanDeg, fx.TiltDeg, f.Pose)
 		o.Scanpath[o.NScan], o.ScanIn[o.NScan] = Point{x, y}, ok
 		o.NScan++
-		o.Label = fx.Label
+		o.Label = ""
+		if fx.Label != "" {
+			o.Label = "truth: " + fx.Label // ground truth from the simulated world
+		}
 	}
 }
 
@@ -199,7 +203,7 @@ func (p *Pipeline) record(ev control.Event) {
 		p.mu.Unlock()
 	case control.FixationStart:
 		pd, td := ev.Pose.Deg()
-		fx := Fixation{Time: ev.Time, PanDeg: pd, TiltDeg: td, ObjectID: -1}
+		fx := Fixation{Time: ev.Time, TimeMs: ms(ev.Time), PanDeg: pd, TiltDeg: td, ObjectID: -1}
 		if p.World != nil {
 			if o := objectAt(p.World, pd, td, ev.Time); o != nil {
 				fx.ObjectID, fx.Label = o.ID, o.Category

@@ -1,0 +1,207 @@
+package preview
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fovea-vision/fovea"
+	"github.com/fovea-vision/fovea/control"
+	"github.com/fovea-vision/fovea/device"
+	"gocv.io/x/gocv"
+)
+
+// Encoder draws the overlay on published frames and JPEG-encodes them for a
+// Broadcaster, at most MaxFPS a second and only while a client watches. It
+// implements fovea.FrameSink.
+type Encoder struct {
+	out     *Broadcaster
+	period  time.Duration
+	quality int
+
+	mu      sync.Mutex
+	pending device.Frame
+	ov      fovea.Overlay
+	fresh   bool
+	signal  chan struct{}
+
+	encoded atomic.Uint64
+	skipped atomic.Uint64
+	encErr  atomic.Value // last error, for Status
+	lastNs  atomic.Int64 // duration of the last draw+encode
+}
+
+// NewEncoder returns an encoder feeding out.
+func NewEncoder(out *Broadcaster, maxFPS float64, quality int) (*Encoder, error) {
+	if !(maxFPS > 0 && maxFPS <= 120) {
+		return nil, fmt.Errorf("preview: encoder: %v fps outside (0, 120]", maxFPS)
+	}
+	if quality < 1 || quality > 100 {
+		return nil, fmt.Errorf("preview: encoder: JPEG quality %d outside [1, 100]", quality)
+	}
+	return &Encoder{out: out, period: time.Duration(float64(time.Second) / maxFPS), quality: quality,
+		signal: make(chan struct{}, 1)}, nil
+}
+
+// Publish implements fovea.FrameSink. With no client watching it returns at
+// once; otherwise it copies the frame into the pending slot, replacing any
+// frame not yet encoded. It never waits for encoding or for clients.
+func (e *Encoder) Publish(f *device.Frame, ov *fovea.Overlay) {
+	if e.out.Clients() == 0 {
+		e.skipped.Add(1)
+		return
+	}
+	e.mu.Lock()
+	e.pending.CopyFrom(f)
+	e.ov = *ov
+	e.fresh = true
+	e.mu.Unlock()
+	select {
+	case e.signal <- struct{}{}:
+	default:
+	}
+}
+
+// Encoded is how many frames were encoded so far.
+func (e *Encoder) Encoded() uint64 { return e.encoded.Load() }
+
+// LastEncode is how long the last draw and encode took.
+func (e *Encoder) LastEncode() time.Duration { return time.Duration(e.lastNs.Load()) }
+
+// Run encodes until ctx ends. It owns the OpenCV buffers; run it on one
+// goroutine.
+func (e *Encoder) Run(ctx context.Context) error {
+	var mat *gocv.Mat // nil until the first frame; a zero gocv.Mat is unusable
+	defer func() {
+		if mat != nil {
+			mat.Close()
+		}
+	}()
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-e.signal:
+		}
+		if wait := e.period - time.Since(last); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+		}
+		last = time.Now()
+		jpg, err := e.encodeNext(&mat)
+		if err != nil {
+			e.encErr.Store(err)
+			continue
+		}
+		if jpg != nil {
+			e.out.Set(jpg)
+			e.encoded.Add(1)
+			e.lastNs.Store(int64(time.Since(last)))
+		}
+	}
+}
+
+// encodeNext copies the pending frame into mat, draws and encodes it.
+func (e *Encoder) encodeNext(mp **gocv.Mat) ([]byte, error) {
+	e.mu.Lock()
+	if !e.fresh {
+		e.mu.Unlock()
+		return nil, nil
+	}
+	f := &e.pending
+	typ := gocv.MatTypeCV8UC3
+	if f.Channels == 1 {
+		typ = gocv.MatTypeCV8UC1
+	}
+	if m := *mp; m == nil || m.Rows() != f.Height || m.Cols() != f.Width || m.Type() != typ {
+		if m != nil {
+			m.Close()
+		}
+		nm := gocv.NewMatWithSize(f.Height, f.Width, typ)
+		*mp = &nm
+	}
+	mat := *mp
+	dst, err := mat.DataPtrUint8()
+	if err != nil {
+		e.mu.Unlock()
+		return nil, fmt.Errorf("preview: encode: %w", err)
+	}
+	row := f.Width * f.Channels
+	for y := 0; y < f.Height; y++ {
+		copy(dst[y*row:(y+1)*row], f.Pix[y*f.Stride:])
+	}
+	ov := e.ov
+	gray := f.Channels == 1
+	e.fresh = false
+	e.mu.Unlock()
+
+	if gray {
+		gocv.CvtColor(*mat, mat, gocv.ColorGrayToBGR)
+	}
+	drawOverlay(mat, &ov)
+	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, *mat, []int{gocv.IMWriteJpegQuality, e.quality})
+	if err != nil {
+		return nil, fmt.Errorf("preview: encode: %w", err)
+	}
+	defer buf.Close()
+	// GetBytes aliases the native buffer that Close frees: copy it.
+	return bytes.Clone(buf.GetBytes()), nil
+}
+
+var (
+	colScan   = color.RGBA{R: 255, G: 220, B: 0, A: 255}
+	colGaze   = color.RGBA{R: 0, G: 255, B: 120, A: 255}
+	colSacc   = color.RGBA{R: 255, G: 60, B: 60, A: 255}
+	colTarget = color.RGBA{R: 0, G: 180, B: 255, A: 255}
+	colText   = color.RGBA{R: 255, G: 255, B: 255, A: 255}
+)
+
+func pt(p fovea.Point) image.Point { return image.Pt(int(p.X+0.5), int(p.Y+0.5)) }
+
+// drawOverlay draws the scanpath (older fixations thinner), the next target
+// and the gaze, with the phase and label as text.
+func drawOverlay(m *gocv.Mat, ov *fovea.Overlay) {
+	for i := 1; i < ov.NScan; i++ {
+		if ov.ScanIn[i-1] && ov.ScanIn[i] {
+			gocv.Line(m, pt(ov.Scanpath[i-1]), pt(ov.Scanpath[i]), colScan, 1+2*i/ov.NScan)
+		}
+	}
+	for i := 0; i < ov.NScan; i++ {
+		if ov.ScanIn[i] {
+			gocv.Circle(m, pt(ov.Scanpath[i]), 4, colScan, -1)
+		}
+	}
+	if ov.HasTarget {
+		p := pt(ov.Target)
+		gocv.Rectangle(m, image.Rect(p.X-10, p.Y-10, p.X+10, p.Y+10), colTarget, 1)
+	}
+	c := colGaze
+	if ov.Phase == control.Saccading {
+		c = colSacc
+	}
+	if ov.GazeIn {
+		g := pt(ov.Gaze)
+		gocv.Circle(m, g, 18, c, 2)
+		gocv.Line(m, image.Pt(g.X-28, g.Y), image.Pt(g.X-8, g.Y), c, 2)
+		gocv.Line(m, image.Pt(g.X+8, g.Y), image.Pt(g.X+28, g.Y), c, 2)
+		gocv.Line(m, image.Pt(g.X, g.Y-28), image.Pt(g.X, g.Y-8), c, 2)
+		gocv.Line(m, image.Pt(g.X, g.Y+8), image.Pt(g.X, g.Y+28), c, 2)
+		if ov.Label != "" && ov.Phase == control.Fixating {
+			gocv.PutText(m, ov.Label, image.Pt(g.X+22, g.Y-22), gocv.FontHersheySimplex, 0.6, colText, 2)
+		}
+	}
+	gocv.PutText(m, ov.Phase.String(), image.Pt(10, 24), gocv.FontHersheySimplex, 0.6, c, 2)
+}
+
+var _ fovea.FrameSink = (*Encoder)(nil)
