@@ -1,0 +1,269 @@
+package cvcam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fovea-vision/fovea/device"
+	"gocv.io/x/gocv"
+)
+
+// Kind is the kind of a source string.
+type Kind int
+
+// Source kinds.
+const (
+	KindDevice    Kind = iota // V4L2 index or /dev/video path
+	KindGStreamer             // a GStreamer pipeline ending in appsink
+	KindStream                // rtsp://, http://, https://, rtmp://, udp://, tcp://
+	KindFile                  // a video file
+)
+
+func (k Kind) String() string {
+	return [...]string{"device", "gstreamer", "stream", "file"}[k]
+}
+
+// Classify tells what kind of source s is.
+func Classify(s string) Kind {
+	switch {
+	case strings.Contains(s, "!"):
+		return KindGStreamer
+	case strings.HasPrefix(s, "/dev/video"):
+		return KindDevice
+	}
+	if _, err := strconv.Atoi(s); err == nil {
+		return KindDevice
+	}
+	if u, err := url.Parse(s); err == nil {
+		switch strings.ToLower(u.Scheme) {
+		case "rtsp", "rtsps", "http", "https", "rtmp", "udp", "tcp":
+			return KindStream
+		}
+	}
+	return KindFile
+}
+
+// JetsonCSI returns the GStreamer pipeline of a CSI camera on a Jetson
+// (Argus through nvarguscamerasrc), converted to BGR for OpenCV.
+func JetsonCSI(sensor, width, height int, fps float64) string {
+	return fmt.Sprintf("nvarguscamerasrc sensor-id=%d ! video/x-raw(memory:NVMM),width=%d,height=%d,framerate=%d/1 ! "+
+		"nvvidconv ! video/x-raw,format=BGRx ! videoconvert ! video/x-raw,format=BGR ! appsink drop=true max-buffers=1",
+		sensor, width, height, int(fps+0.5))
+}
+
+// Libcamera returns the GStreamer pipeline of a Raspberry Pi camera through
+// libcamerasrc, converted to BGR for OpenCV.
+func Libcamera(width, height int, fps float64) string {
+	return fmt.Sprintf("libcamerasrc ! video/x-raw,width=%d,height=%d,framerate=%d/1 ! "+
+		"videoconvert ! video/x-raw,format=BGR ! appsink drop=true max-buffers=1", width, height, int(fps+0.5))
+}
+
+// Config describes a source.
+type Config struct {
+	Source        string
+	Width, Height int     // requested size for devices; 0 keeps the default
+	FPS           float64 // requested rate for devices; 0 keeps the default
+	Loop          bool    // replay a file from the start after its end
+	ReadTimeout   time.Duration
+}
+
+// Camera is an OpenCV capture.
+type Camera struct {
+	cfg  Config
+	kind Kind
+	vc   *gocv.VideoCapture
+	mat  gocv.Mat
+
+	req  chan struct{}
+	res  chan bool
+	ack  chan struct{}
+	quit chan struct{}
+	done chan struct{}
+
+	mu     sync.Mutex
+	broken bool
+	closed bool
+}
+
+// ffmpegOptions bounds FFmpeg's socket waits (microseconds) so that reads
+// from a dead network source return.
+func ffmpegOptions(timeout time.Duration) string {
+	us := strconv.FormatInt(timeout.Microseconds(), 10)
+	return "rw_timeout;" + us + "|timeout;" + us
+}
+
+var envMu sync.Mutex
+
+// Open opens a source, checking first what can be checked without OpenCV
+// (a file exists) so that the error says what is wrong.
+func Open(cfg Config) (*Camera, error) {
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 2 * time.Second
+	}
+	kind := Classify(cfg.Source)
+	var vc *gocv.VideoCapture
+	var err error
+	switch kind {
+	case KindFile:
+		st, serr := os.Stat(cfg.Source)
+		if serr != nil {
+			return nil, fmt.Errorf("cvcam: video file %s: %w", cfg.Source, serr)
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("cvcam: video file %s is a directory", cfg.Source)
+		}
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
+	case KindStream:
+		envMu.Lock()
+		if os.Getenv("OPENCV_FFMPEG_CAPTURE_OPTIONS") == "" || os.Getenv("FOVEA_FFMPEG_OPTIONS_SET") == "1" {
+			os.Setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS", ffmpegOptions(cfg.ReadTimeout))
+			os.Setenv("FOVEA_FFMPEG_OPTIONS_SET", "1")
+		}
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
+		envMu.Unlock()
+	case KindGStreamer:
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureGstreamer)
+	case KindDevice:
+		if i, aerr := strconv.Atoi(cfg.Source); aerr == nil {
+			vc, err = gocv.VideoCaptureDeviceWithAPI(i, gocv.VideoCaptureV4L2)
+		} else {
+			if _, serr := os.Stat(cfg.Source); serr != nil {
+				return nil, fmt.Errorf("cvcam: device %s: %w", cfg.Source, serr)
+			}
+			vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureV4L2)
+		}
+	}
+	if err == nil && !vc.IsOpened() {
+		err = errors.New("not opened")
+	}
+	if err != nil {
+		if vc != nil {
+			vc.Close()
+		}
+		return nil, fmt.Errorf("cvcam: cannot open %s %q: %v", kind, cfg.Source, err)
+	}
+	if kind == KindDevice {
+		if cfg.Width > 0 && cfg.Height > 0 {
+			vc.Set(gocv.VideoCaptureFrameWidth, float64(cfg.Width))
+			vc.Set(gocv.VideoCaptureFrameHeight, float64(cfg.Height))
+		}
+		if cfg.FPS > 0 {
+			vc.Set(gocv.VideoCaptureFPS, cfg.FPS)
+		}
+		vc.Set(gocv.VideoCaptureBufferSize, 1) // newest frame, not a queue
+	}
+	c := &Camera{cfg: cfg, kind: kind, vc: vc, mat: gocv.NewMat(),
+		req: make(chan struct{}), res: make(chan bool, 1), ack: make(chan struct{}),
+		quit: make(chan struct{}), done: make(chan struct{})}
+	go c.reader()
+	return c, nil
+}
+
+// Kind is the source's kind.
+func (c *Camera) Kind() Kind { return c.kind }
+
+// reader owns the VideoCapture: it alone calls into it.
+func (c *Camera) reader() {
+	defer close(c.done)
+	defer c.vc.Close()
+	defer c.mat.Close()
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-c.req:
+		}
+		ok := c.vc.Read(&c.mat)
+		if !ok && c.kind == KindFile && c.cfg.Loop {
+			c.vc.Set(gocv.VideoCapturePosFrames, 0)
+			ok = c.vc.Read(&c.mat)
+		}
+		c.res <- ok
+		// Wait until the caller has copied the frame out of mat.
+		select {
+		case <-c.ack:
+		case <-c.quit:
+			return
+		}
+	}
+}
+
+// NextFrame reads the next frame into f (BGR, or gray for one-channel
+// sources). A read that takes longer than the read timeout returns
+// device.ErrTimeout and leaves the camera broken: close it and open again.
+func (c *Camera) NextFrame(ctx context.Context, f *device.Frame) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return device.ErrClosed
+	case c.broken:
+		return fmt.Errorf("cvcam: %q: broken by an earlier timeout", c.cfg.Source)
+	}
+	timer := time.NewTimer(c.cfg.ReadTimeout)
+	defer timer.Stop()
+	select {
+	case c.req <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case ok := <-c.res:
+		defer func() { c.ack <- struct{}{} }()
+		if !ok || c.mat.Empty() {
+			if c.kind == KindFile {
+				return device.ErrEndOfStream
+			}
+			return fmt.Errorf("cvcam: %q: read failed (stream ended or dropped)", c.cfg.Source)
+		}
+		return c.copyOut(f)
+	case <-timer.C:
+		c.broken = true
+		return fmt.Errorf("cvcam: %q: no frame within %v: %w", c.cfg.Source, c.cfg.ReadTimeout, device.ErrTimeout)
+	case <-ctx.Done():
+		c.broken = true
+		return ctx.Err()
+	}
+}
+
+// copyOut copies the reader's mat into f.
+func (c *Camera) copyOut(f *device.Frame) error {
+	m := &c.mat
+	ch := m.Channels()
+	if m.Type() != gocv.MatTypeCV8UC3 && m.Type() != gocv.MatTypeCV8UC1 {
+		return fmt.Errorf("cvcam: %q: unsupported pixel type %v", c.cfg.Source, m.Type())
+	}
+	src, err := m.DataPtrUint8()
+	if err != nil {
+		return fmt.Errorf("cvcam: %q: %w", c.cfg.Source, err)
+	}
+	f.Reset(m.Cols(), m.Rows(), ch)
+	copy(f.Pix, src)
+	f.Time = time.Now()
+	f.Sim = 0
+	return nil
+}
+
+// Close stops the reader and releases the capture. It waits for a read in
+// progress to return (bounded by the FFmpeg timeouts for network sources).
+func (c *Camera) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	c.mu.Unlock()
+	close(c.quit)
+	<-c.done
+	return nil
+}
+
+var _ device.Camera = (*Camera)(nil)
