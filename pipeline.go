@@ -80,7 +80,8 @@ type Pipeline struct {
 }
 
 // Init checks the wiring and prepares the recorders. Run and RunLockstep
-// call it.
+// call it; call it first to query Status before the run starts. It is
+// idempotent.
 func (p *Pipeline) Init() error {
 	switch {
 	case p.Camera == nil:
@@ -91,6 +92,9 @@ func (p *Pipeline) Init() error {
 		return errors.New("fovea: pipeline: no attention or gaze controller")
 	case p.Clock == nil:
 		return errors.New("fovea: pipeline: no clock")
+	}
+	if p.latCapture != nil {
+		return nil // already initialised
 	}
 	if p.Log == nil {
 		p.Log = slog.New(slog.DiscardHandler)
