@@ -71,3 +71,111 @@ func BenchmarkRender(b *testing.B) {
 
 var _ = context.Background
 var _ = math.Pi
+
+func TestAtan2(t *testing.T) {
+	worst := 0.0
+	for i := 0; i < 100000; i++ {
+		a := 2 * math.Pi * float64(i) / 100000
+		for _, r := range []float64{1e-3, 1, 1e3} {
+			y, x := r*math.Sin(a), r*math.Cos(a)
+			worst = math.Max(worst, math.Abs(atan2(y, x)-math.Atan2(y, x)))
+		}
+	}
+	if worst > 2e-5 {
+		t.Fatalf("atan2 error %.2g rad, want ≤ 2e-5", worst)
+	}
+}
+
+func TestWorldDeterministic(t *testing.T) {
+	a, b, c := newTestWorld(t, 5), newTestWorld(t, 5), newTestWorld(t, 6)
+	pa, _, _ := a.Panorama()
+	pb, _, _ := b.Panorama()
+	pc, _, _ := c.Panorama()
+	if string(pa) != string(pb) || len(a.Objects()) != len(b.Objects()) {
+		t.Fatal("same seed, different worlds")
+	}
+	for i := range a.Objects() {
+		if a.Objects()[i] != b.Objects()[i] {
+			t.Fatalf("object %d differs for the same seed", i)
+		}
+	}
+	if string(pa) == string(pc) || a.Objects()[0] == c.Objects()[0] {
+		t.Fatal("different seeds, same world")
+	}
+}
+
+func TestWorldGroundTruth(t *testing.T) {
+	w := newTestWorld(t, 1)
+	m := testModel(t)
+	r, _ := NewRenderer(w, m)
+	var f device.Frame
+	moving := 0
+	for _, o := range w.Objects() {
+		if o.Moving() {
+			moving++
+			p0, t0 := o.At(0)
+			p1, t1 := o.At(time.Second)
+			if p0 == p1 && t0 == t1 {
+				t.Errorf("moving object %d did not move", o.ID)
+			}
+		}
+		// Look just beside the object: its centre pixel has its colour (a
+		// little shaded), wherever in the frame it lands.
+		pan, tilt := o.At(2 * time.Second)
+		pose := device.PoseDeg(pan-12, tilt+7)
+		r.Render(&f, pose, 2*time.Second)
+		x, y, ok := m.WorldToPixel(pan, tilt, pose)
+		if !ok {
+			t.Fatalf("object %d not in front", o.ID)
+		}
+		if o.Shape == Ring {
+			continue // hollow
+		}
+		px := f.Pix[int(y+0.5)*f.Stride+3*int(x+0.5):]
+		for c := 0; c < 3; c++ {
+			if d := math.Abs(float64(px[c]) - float64(o.BGR[c])); d > 8 {
+				t.Errorf("object %d (%s) at pixel (%.0f, %.0f): BGR %v, want %v", o.ID, o.Category, x, y, px[:3], o.BGR)
+				break
+			}
+		}
+	}
+	if moving != DefaultWorldConfig.Moving {
+		t.Errorf("%d moving objects, want %d", moving, DefaultWorldConfig.Moving)
+	}
+}
+
+func TestRenderAllocs(t *testing.T) {
+	w := newTestWorld(t, 1)
+	r, _ := NewRenderer(w, testModel(t))
+	var f device.Frame
+	r.Render(&f, device.Pose{}, 0)
+	if a := testing.AllocsPerRun(3, func() { r.Render(&f, device.PoseDeg(5, 5), time.Second) }); a != 0 {
+		t.Fatalf("Render allocates %v per frame", a)
+	}
+}
+
+func TestCameraLockstep(t *testing.T) {
+	w := newTestWorld(t, 1)
+	clock := &ManualClock{}
+	g, _ := NewGimbal(SG90, DefaultLimits, clock)
+	cam, err := NewCamera(w, testModel(t), 30, g, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetPose(device.PoseDeg(20, 0))
+	var f device.Frame
+	for i := 1; i <= 10; i++ {
+		if err := cam.NextFrame(context.Background(), &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Seq != uint64(i) || f.Sim != time.Duration(i-1)*cam.Period() || clock.Now() != f.Sim {
+			t.Fatalf("frame %d: seq %d at %v, clock %v", i, f.Seq, f.Sim, clock.Now())
+		}
+		if f.Pose != g.Pose() {
+			t.Fatalf("frame pose %v, head at %v", f.Pose, g.Pose())
+		}
+	}
+	if p, _ := f.Pose.Deg(); p < 19 {
+		t.Fatalf("after 300 ms the head is at %v°, want near 20°", p)
+	}
+}
