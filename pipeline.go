@@ -71,6 +71,7 @@ type Pipeline struct {
 	fixations []Fixation // all, in order
 	fixated   map[int]bool
 	obs       control.Observation
+	haveObs   bool
 	obsWall   time.Time // capture time of obs
 	obsUsed   bool
 	start     time.Time
@@ -133,7 +134,7 @@ func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, capt
 	p.processed++
 	p.rate.tick(t0)
 	p.obs = control.Observation{Seq: f.Seq, Captured: captured, Target: tgt}
-	p.obsWall, p.obsUsed = f.Time, false
+	p.obsWall, p.obsUsed, p.haveObs = f.Time, false, true
 	if p.Sink != nil {
 		p.overlayLocked(f, gaze, tgt, o)
 	}
@@ -173,12 +174,13 @@ func (p *Pipeline) motorStep(now time.Duration) error {
 	t0 := time.Now()
 	head := p.Head.Pose()
 	p.mu.Lock()
-	obs, fresh, wall := p.obs, !p.obsUsed && p.obs.Seq != 0, p.obsWall
+	obs, have, wall := p.obs, p.haveObs, p.obsWall
+	fresh := have && !p.obsUsed
 	p.obsUsed = true
 	p.head = head
 	p.mu.Unlock()
 	var op *control.Observation
-	if obs.Seq != 0 {
+	if have {
 		op = &obs
 	}
 	cmd, send, ev := p.Gaze.Update(now, head, op)

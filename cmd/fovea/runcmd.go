@@ -56,7 +56,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("head.driver %q needs camera.source: sim; real heads come with the PCA9685 driver", cfg.Head.Driver)
 	}
 	cc := cvcam.Config{Source: cfg.Camera.Source, Width: cfg.Camera.Width, Height: cfg.Camera.Height,
-		FPS: cfg.Camera.FPS, Loop: cfg.Camera.Loop, ReadTimeout: cfg.Camera.ReadTimeout}
+		FPS: cfg.Camera.FPS, Loop: cfg.Camera.Loop, ReadTimeout: cfg.Camera.ReadTimeout, Pace: true}
 	first, err := cvcam.Open(cc) // the first open must work: a wrong source is an error, not a retry loop
 	if err != nil {
 		return err

@@ -72,6 +72,9 @@ type Config struct {
 	FPS           float64 // requested rate for devices; 0 keeps the default
 	Loop          bool    // replay a file from the start after its end
 	ReadTimeout   time.Duration
+	// Pace plays a file at its recorded frame rate, as a camera would
+	// deliver it, instead of as fast as it decodes.
+	Pace bool
 }
 
 // Camera is an OpenCV capture.
@@ -90,6 +93,9 @@ type Camera struct {
 	mu     sync.Mutex
 	broken bool
 	closed bool
+	seq    uint64
+	period time.Duration // pacing of files; 0: none
+	due    time.Time     // when the next paced frame is due
 }
 
 // ffmpegOptions bounds FFmpeg's socket waits (microseconds) so that reads
@@ -162,6 +168,13 @@ func Open(cfg Config) (*Camera, error) {
 	c := &Camera{cfg: cfg, kind: kind, vc: vc, mat: gocv.NewMat(),
 		req: make(chan struct{}), res: make(chan bool, 1), ack: make(chan struct{}),
 		quit: make(chan struct{}), done: make(chan struct{})}
+	if kind == KindFile && cfg.Pace {
+		fps := vc.Get(gocv.VideoCaptureFPS)
+		if !(fps >= 1 && fps <= 240) {
+			fps = 30
+		}
+		c.period = time.Duration(float64(time.Second) / fps)
+	}
 	go c.reader()
 	return c, nil
 }
@@ -207,6 +220,11 @@ func (c *Camera) NextFrame(ctx context.Context, f *device.Frame) error {
 	case c.broken:
 		return fmt.Errorf("cvcam: %q: broken by an earlier timeout", c.cfg.Source)
 	}
+	if c.period > 0 {
+		if err := c.pace(ctx); err != nil {
+			return err
+		}
+	}
 	timer := time.NewTimer(c.cfg.ReadTimeout)
 	defer timer.Stop()
 	select {
@@ -233,6 +251,25 @@ func (c *Camera) NextFrame(ctx context.Context, f *device.Frame) error {
 	}
 }
 
+// pace waits until the next frame of a paced file is due.
+func (c *Camera) pace(ctx context.Context) error {
+	now := time.Now()
+	if c.due.IsZero() || now.Sub(c.due) > c.period {
+		c.due = now // first frame, or the reader fell behind: restart the clock
+	}
+	if d := c.due.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	c.due = c.due.Add(c.period)
+	return nil
+}
+
 // copyOut copies the reader's mat into f.
 func (c *Camera) copyOut(f *device.Frame) error {
 	m := &c.mat
@@ -248,6 +285,8 @@ func (c *Camera) copyOut(f *device.Frame) error {
 	copy(f.Pix, src)
 	f.Time = time.Now()
 	f.Sim = 0
+	c.seq++
+	f.Seq = c.seq
 	return nil
 }
 

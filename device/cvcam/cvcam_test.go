@@ -192,3 +192,25 @@ func TestReconnectAfterSourceDrops(t *testing.T) {
 		t.Fatalf("Reconnects() = %d, want at least 1", n)
 	}
 }
+
+func TestPacedFile(t *testing.T) {
+	needVideo(t)
+	c, err := Open(Config{Source: vtest, Pace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.period != 100*time.Millisecond {
+		t.Fatalf("vtest.avi is 10 fps; pacing period %v", c.period)
+	}
+	// Pacing honours cancellation while it waits.
+	var f device.Frame
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := c.NextFrame(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := c.NextFrame(ctx, &f); !errors.Is(err, context.Canceled) {
+		t.Fatalf("paced read after cancel: %v", err)
+	}
+}

@@ -1,0 +1,184 @@
+package control
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/fovea-vision/fovea/device"
+)
+
+var wide = device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-60), TiltMax: device.DegAngle(60)}
+
+func model(t testing.TB) device.CameraModel {
+	m, err := device.NewCameraModel(320, 240, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// scene is a textured gray frame with coloured discs at the given pixels.
+func scene(m device.CameraModel, discs ...[2]int) *device.Frame {
+	var f device.Frame
+	f.Reset(m.Width, m.Height, 3)
+	for y := 0; y < f.Height; y++ {
+		for x := 0; x < f.Width; x++ {
+			v := byte(110 + 20*math.Sin(float64(x)/7)*math.Cos(float64(y)/5))
+			p := f.Pix[y*f.Stride+3*x:]
+			p[0], p[1], p[2] = v, v, v
+		}
+	}
+	for _, d := range discs {
+		for y := d[1] - 12; y <= d[1]+12; y++ {
+			for x := d[0] - 12; x <= d[0]+12; x++ {
+				if (x-d[0])*(x-d[0])+(y-d[1])*(y-d[1]) <= 144 {
+					p := f.Pix[y*f.Stride+3*x:]
+					p[0], p[1], p[2] = 30, 40, 230
+				}
+			}
+		}
+	}
+	return &f
+}
+
+func TestAttentionFindsTheSalientObject(t *testing.T) {
+	m := model(t)
+	a, err := NewAttention(DefaultAttention, m, wide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := scene(m, [2]int{230, 70})
+	tgt, err := a.Process(f, device.Pose{}, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tgt.Valid || math.Hypot(tgt.X-230, tgt.Y-70) > 6 {
+		t.Fatalf("target %+v, want near the disc at (230, 70)", tgt)
+	}
+	wp, wt := m.PixelToWorld(230, 70, device.Pose{})
+	tp, tt := tgt.Pose.Deg()
+	if d := device.AngularDistanceDeg(wp, wt, tp, tt); d > 1.5 {
+		t.Fatalf("target %.2f° from the disc", d)
+	}
+}
+
+// Inhibition of return is kept in world angles: once the head has looked at
+// a disc it prefers the other one, even after the head has moved so that
+// the first disc lies elsewhere in the image.
+func TestInhibitionOfReturnInWorldAngles(t *testing.T) {
+	m := model(t)
+	a, _ := NewAttention(DefaultAttention, m, wide)
+	f := scene(m, [2]int{100, 120}, [2]int{240, 120})
+	first, _ := a.Process(f, device.Pose{}, false, 0)
+	// Fixate the winner for a few frames.
+	for i := 1; i <= 4; i++ {
+		a.Process(f, first.Pose, true, time.Duration(i)*33*time.Millisecond)
+	}
+	second, _ := a.Process(f, first.Pose, false, 200*time.Millisecond)
+	if math.Abs(second.X-first.X) < 60 {
+		t.Fatalf("after fixating (%.0f, %.0f) attention still picks (%.0f, %.0f)", first.X, first.Y, second.X, second.Y)
+	}
+	// The same world, seen from a head turned 5° right: the discs move left
+	// in the image, and the inhibited one is still avoided.
+	cam := device.PoseDeg(5, 0)
+	shift := m.FocalPx() * math.Tan(5*math.Pi/180)
+	g := scene(m, [2]int{100 - int(shift+0.5), 120}, [2]int{240 - int(shift+0.5), 120})
+	g.Pose = cam
+	third, _ := a.Process(g, cam, false, 250*time.Millisecond)
+	sp, st := second.Pose.Deg()
+	tp, tt := third.Pose.Deg()
+	if d := device.AngularDistanceDeg(sp, st, tp, tt); d > 1.5 {
+		t.Fatalf("after the head moved attention picks %.1f° away from the uninhibited disc", d)
+	}
+	// Inhibition decays: long after, the first disc is as good as new.
+	if v := a.IOR().At(first.Pose.Deg()); v < 0.5 {
+		t.Fatalf("inhibition at the fixated disc is only %.2f", v)
+	}
+	a.IOR().Decay(200*time.Millisecond + 10*DefaultAttention.IORDecay)
+	if v := a.IOR().At(first.Pose.Deg()); v > 1e-3 {
+		t.Fatalf("inhibition %.3f after ten decay times", v)
+	}
+}
+
+func TestAttentionUnreachableIsIgnored(t *testing.T) {
+	m := model(t)
+	narrow := device.Limits{PanMin: device.DegAngle(-5), PanMax: device.DegAngle(5), TiltMin: device.DegAngle(-5), TiltMax: device.DegAngle(5)}
+	a, _ := NewAttention(DefaultAttention, m, narrow)
+	f := scene(m, [2]int{290, 120}) // about 24° right: beyond the pan limit
+	tgt, _ := a.Process(f, device.Pose{}, false, 0)
+	if tgt.Valid && tgt.X > 250 {
+		t.Fatalf("picked an unreachable target at x=%.0f", tgt.X)
+	}
+}
+
+func TestAttentionRejectsWrongFrames(t *testing.T) {
+	m := model(t)
+	a, _ := NewAttention(DefaultAttention, m, wide)
+	var f device.Frame
+	f.Reset(100, 100, 3)
+	if _, err := a.Process(&f, device.Pose{}, false, 0); err == nil {
+		t.Fatal("a frame of the wrong size was accepted")
+	}
+	g := scene(m)
+	g.Pix = g.Pix[:100]
+	if _, err := a.Process(g, device.Pose{}, false, 0); err == nil {
+		t.Fatal("a truncated frame was accepted")
+	}
+}
+
+func TestAttentionAllocs(t *testing.T) {
+	m := model(t)
+	a, _ := NewAttention(DefaultAttention, m, wide)
+	f := scene(m, [2]int{100, 100})
+	n := 0
+	if allocs := testing.AllocsPerRun(20, func() {
+		n++
+		a.Process(f, device.Pose{}, n%2 == 0, time.Duration(n)*time.Millisecond)
+	}); allocs != 0 {
+		t.Fatalf("Process allocates %v per frame", allocs)
+	}
+}
+
+func TestGazeStateMachine(t *testing.T) {
+	g, err := NewGaze(DefaultGaze)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	obs := &Observation{Seq: 1, Captured: ms(100), Target: Target{Valid: true, Pose: device.PoseDeg(20, 5)}}
+	// Before the dwell time nothing happens.
+	if _, send, _ := g.Update(ms(100), device.Pose{}, obs); send {
+		t.Fatal("saccade before the dwell time")
+	}
+	cmd, send, ev := g.Update(ms(310), device.Pose{}, obs)
+	if !send || cmd != device.PoseDeg(20, 5) || ev.Kind != SaccadeStart || g.Phase() != Saccading {
+		t.Fatalf("no saccade after dwell: %v %v %+v", cmd, send, ev)
+	}
+	// In flight: no new commands, whatever attention says.
+	obs2 := &Observation{Seq: 2, Captured: ms(320), Target: Target{Valid: true, Pose: device.PoseDeg(-30, 0)}}
+	if _, send, _ := g.Update(ms(330), device.PoseDeg(10, 2), obs2); send {
+		t.Fatal("command during a saccade")
+	}
+	// Landing.
+	_, _, ev = g.Update(ms(360), device.PoseDeg(19.8, 5.1), obs2)
+	if ev.Kind != FixationStart || g.Phase() != Fixating {
+		t.Fatalf("no fixation on landing: %+v", ev)
+	}
+	// Saccadic suppression: obs2 was captured mid-flight, so it never
+	// triggers the next saccade.
+	if _, send, _ := g.Update(ms(700), device.PoseDeg(19.8, 5.1), obs2); send {
+		t.Fatal("a frame taken during the saccade drove the next one")
+	}
+	obs3 := &Observation{Seq: 3, Captured: ms(400), Target: Target{Valid: true, Pose: device.PoseDeg(20.5, 5)}}
+	if _, send, _ := g.Update(ms(710), device.PoseDeg(19.8, 5.1), obs3); send {
+		t.Fatal("saccade smaller than the minimum")
+	}
+	// A saccade that never lands is abandoned after the limit.
+	obs4 := &Observation{Seq: 4, Captured: ms(720), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0)}}
+	g.Update(ms(730), device.PoseDeg(19.8, 5.1), obs4)
+	_, _, ev = g.Update(ms(730)+DefaultGaze.SaccadeLimit, device.PoseDeg(19.8, 5.1), obs4)
+	if ev.Kind != FixationStart {
+		t.Fatalf("stuck saccade not abandoned: %+v", ev)
+	}
+}
