@@ -88,7 +88,15 @@ type PreviewConfig struct {
 
 // DefaultConfig is the configuration of `fovea sim` with no file.
 func DefaultConfig() Config {
-	deg := func(d float64) Angle { return Angle{physic.Angle(d * float64(physic.Degree))} }
+	// Parsed as a file would be, so that a file repeating a default gives
+	// the very same value.
+	deg := func(d float64) Angle {
+		var a physic.Angle
+		if err := a.Set(strconv.FormatFloat(d, 'f', -1, 64) + "deg"); err != nil {
+			panic(err) // a programmer error in the defaults
+		}
+		return Angle{a}
+	}
 	return Config{
 		LogLevel: "info",
 		Camera:   CameraConfig{Source: "sim", Width: 640, Height: 480, FPS: 30, HFOV: deg(60), ReadTimeout: 2 * time.Second},

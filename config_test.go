@@ -108,3 +108,14 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// The example configuration shipped with the repository is the defaults.
+func TestExampleConfig(t *testing.T) {
+	c, err := LoadConfig("fovea.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != DefaultConfig() {
+		t.Fatalf("fovea.example.yaml differs from DefaultConfig:\n%+v\n%+v", c, DefaultConfig())
+	}
+}
