@@ -97,16 +97,14 @@ func (p *Pipeline) captureLoop(ctx context.Context, fail context.CancelCauseFunc
 			}
 			return
 		}
-		if p.Clock != nil {
-			back.simT = p.Clock.Now()
-		}
 		if _, isSim := p.Camera.(*sim.Camera); isSim {
-			back.simT = back.f.Sim
+			back.simT = back.f.Sim // the camera set the pose at exposure
 		} else {
+			back.simT = p.Clock.Now()
 			back.f.Pose = p.cameraPose()
 		}
 		p.latCapture.Record(max(0, time.Since(back.f.Time)))
-		back.gaze = p.Head.Pose()
+		back.gaze = p.gazeAt(&back.f)
 		back.valid = true
 		p.mu.Lock()
 		p.captured++
@@ -138,6 +136,15 @@ func (p *Pipeline) perceptionLoop(ctx context.Context, fail context.CancelCauseF
 			return
 		}
 	}
+}
+
+// gazeAt is where the head looked when f was exposed: the camera's pose,
+// unless the camera sits on a fixed mount and the gaze moves over its image.
+func (p *Pipeline) gazeAt(f *device.Frame) device.Pose {
+	if _, ok := p.Head.(device.Mount); ok {
+		return p.Head.Pose()
+	}
+	return f.Pose
 }
 
 func gazeStill(a, b device.Pose) bool {
@@ -222,7 +229,7 @@ func (p *Pipeline) RunLockstep(ctx context.Context, duration time.Duration) erro
 		p.mu.Lock()
 		p.captured++
 		p.mu.Unlock()
-		gaze := p.Head.Pose()
+		gaze := p.gazeAt(&c.f)
 		stable := have && gazeStill(prevGaze, gaze)
 		prevGaze, have = gaze, true
 		if err := p.perceive(&c.f, gaze, stable, c.f.Sim, &ov); err != nil {
