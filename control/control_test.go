@@ -1,6 +1,7 @@
 package control
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -180,5 +181,20 @@ func TestGazeStateMachine(t *testing.T) {
 	_, _, ev = g.Update(ms(730)+DefaultGaze.SaccadeLimit, device.PoseDeg(19.8, 5.1), obs4)
 	if ev.Kind != FixationStart {
 		t.Fatalf("stuck saccade not abandoned: %+v", ev)
+	}
+}
+
+func BenchmarkAttention(b *testing.B) {
+	for _, size := range [][2]int{{320, 240}, {640, 480}, {1280, 720}} {
+		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
+			m, _ := device.NewCameraModel(size[0], size[1], device.DegAngle(60))
+			a, _ := NewAttention(DefaultAttention, m, wide)
+			f := scene(m, [2]int{size[0] / 3, size[1] / 2})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				a.Process(f, device.Pose{}, i%2 == 0, time.Duration(i)*time.Millisecond)
+			}
+		})
 	}
 }

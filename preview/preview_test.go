@@ -2,6 +2,7 @@ package preview
 
 import (
 	"bufio"
+	"fmt"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +21,7 @@ import (
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim"
+	"gocv.io/x/gocv"
 )
 
 // frames renders n distinct real frames of the simulated world.
@@ -284,5 +286,48 @@ func TestServeShutsDownStreams(t *testing.T) {
 	}
 	if n := b.Clients(); n != 0 {
 		t.Fatalf("%d clients still counted after shutdown", n)
+	}
+}
+
+// BenchmarkPublish is the pipeline's cost of the preview per frame, with
+// nobody watching and with a watcher (a copy into the pending slot).
+func BenchmarkPublish(b *testing.B) {
+	fr := frames(b, 1)
+	var ov fovea.Overlay
+	for _, watchers := range []int{0, 1} {
+		b.Run(fmt.Sprintf("watchers=%d", watchers), func(b *testing.B) {
+			bc := NewBroadcaster()
+			enc, _ := NewEncoder(bc, 30, 80)
+			if watchers > 0 {
+				defer bc.Watch()()
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				enc.Publish(&fr[0], &ov)
+			}
+		})
+	}
+}
+
+// BenchmarkEncode is the encoder's draw and JPEG encode of one 320x240 frame.
+func BenchmarkEncode(b *testing.B) {
+	fr := frames(b, 1)
+	bc := NewBroadcaster()
+	enc, _ := NewEncoder(bc, 30, 80)
+	defer bc.Watch()()
+	var ov fovea.Overlay
+	ov.GazeIn = true
+	var mat *gocv.Mat
+	defer func() {
+		if mat != nil {
+			mat.Close()
+		}
+	}()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		enc.Publish(&fr[0], &ov)
+		if _, err := enc.encodeNext(&mat); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

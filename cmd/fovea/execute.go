@@ -20,6 +20,7 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 		return err
 	}
 	var wg sync.WaitGroup
+	var enc *preview.Encoder
 	pctx, stopPreview := context.WithCancel(context.Background())
 	defer func() { stopPreview(); wg.Wait() }()
 	if cfg.Preview.Enabled {
@@ -28,7 +29,7 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 			return fmt.Errorf("preview: %w", err)
 		}
 		b := preview.NewBroadcaster()
-		enc, err := preview.NewEncoder(b, cfg.Preview.MaxFPS, cfg.Preview.Quality)
+		enc, err = preview.NewEncoder(b, cfg.Preview.MaxFPS, cfg.Preview.Quality)
 		if err != nil {
 			ln.Close()
 			return err
@@ -77,6 +78,9 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 		"frames_captured", r.FramesCaptured, "frames_processed", r.FramesProcessed,
 		"fps", fmt.Sprintf("%.1f", r.FPS), "saccades", r.Saccades, "fixations", r.Fixations,
 		"objects_fixated", fmt.Sprintf("%d/%d", r.ObjectsFixated, r.ObjectsTotal))
+	if enc != nil {
+		log.Info("preview", "frames_encoded", enc.Encoded())
+	}
 	if c.report != "" {
 		b, jerr := json.MarshalIndent(r, "", "  ")
 		if jerr == nil {
