@@ -6,8 +6,9 @@ BIN := bin/fovea
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# OpenCV for gocv (4.6 on Debian 12), its sample data (vtest.avi) for tests.
-APT_PACKAGES := libopencv-dev opencv-doc pkg-config gcc g++
+# OpenCV for gocv (4.6 on Debian 12), its sample data (vtest.avi) and GStreamer's
+# test sources for tests.
+APT_PACKAGES := libopencv-dev opencv-doc gstreamer1.0-plugins-base pkg-config gcc g++
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 FUZZTIME ?= 20s

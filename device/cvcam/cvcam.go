@@ -65,6 +65,13 @@ func Libcamera(width, height int, fps float64) string {
 		"videoconvert ! video/x-raw,format=BGR ! appsink drop=true max-buffers=1", width, height, int(fps+0.5))
 }
 
+// Named sources expanded by Open into GStreamer pipelines of the
+// configured size and rate.
+const (
+	SourceJetsonCSI = "jetson-csi" // CSI camera 0 of a Jetson, through nvarguscamerasrc
+	SourceLibcamera = "libcamera"  // the Raspberry Pi camera, through libcamerasrc
+)
+
 // Config describes a source.
 type Config struct {
 	Source        string
@@ -75,6 +82,11 @@ type Config struct {
 	// Pace plays a file at its recorded frame rate, as a camera would
 	// deliver it, instead of as fast as it decodes.
 	Pace bool
+	// OpenTimeout bounds Open (10 s when zero). OpenCV cannot cancel an
+	// open: a GStreamer pipeline naming an element that is not installed
+	// waits forever for the pipeline to play. Open gives up and reports it;
+	// the stuck open is left to finish (or not) in the background.
+	OpenTimeout time.Duration
 }
 
 // Camera is an OpenCV capture.
@@ -113,47 +125,69 @@ func Open(cfg Config) (*Camera, error) {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = 2 * time.Second
 	}
+	w, h, fps := cfg.Width, cfg.Height, cfg.FPS
+	if w <= 0 || h <= 0 {
+		w, h = 1280, 720
+	}
+	if fps <= 0 {
+		fps = 30
+	}
+	switch cfg.Source {
+	case SourceJetsonCSI:
+		cfg.Source = JetsonCSI(0, w, h, fps)
+	case SourceLibcamera:
+		cfg.Source = Libcamera(w, h, fps)
+	}
 	kind := Classify(cfg.Source)
-	var vc *gocv.VideoCapture
-	var err error
+	// Check what can be checked without OpenCV, for a clear error.
 	switch kind {
 	case KindFile:
-		st, serr := os.Stat(cfg.Source)
-		if serr != nil {
-			return nil, fmt.Errorf("cvcam: video file %s: %w", cfg.Source, serr)
+		st, err := os.Stat(cfg.Source)
+		if err != nil {
+			return nil, fmt.Errorf("cvcam: video file %s: %w", cfg.Source, err)
 		}
 		if st.IsDir() {
 			return nil, fmt.Errorf("cvcam: video file %s is a directory", cfg.Source)
 		}
-		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
-	case KindStream:
-		envMu.Lock()
-		if os.Getenv("OPENCV_FFMPEG_CAPTURE_OPTIONS") == "" || os.Getenv("FOVEA_FFMPEG_OPTIONS_SET") == "1" {
-			os.Setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS", ffmpegOptions(cfg.ReadTimeout))
-			os.Setenv("FOVEA_FFMPEG_OPTIONS_SET", "1")
-		}
-		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
-		envMu.Unlock()
-	case KindGStreamer:
-		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureGstreamer)
 	case KindDevice:
-		if i, aerr := strconv.Atoi(cfg.Source); aerr == nil {
-			vc, err = gocv.VideoCaptureDeviceWithAPI(i, gocv.VideoCaptureV4L2)
-		} else {
-			if _, serr := os.Stat(cfg.Source); serr != nil {
-				return nil, fmt.Errorf("cvcam: device %s: %w", cfg.Source, serr)
+		if _, err := strconv.Atoi(cfg.Source); err != nil {
+			if _, err := os.Stat(cfg.Source); err != nil {
+				return nil, fmt.Errorf("cvcam: device %s: %w", cfg.Source, err)
 			}
-			vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureV4L2)
 		}
 	}
-	if err == nil && !vc.IsOpened() {
-		err = errors.New("not opened")
+	if cfg.OpenTimeout <= 0 {
+		cfg.OpenTimeout = 10 * time.Second
 	}
-	if err != nil {
-		if vc != nil {
-			vc.Close()
+	type opened struct {
+		vc  *gocv.VideoCapture
+		err error
+	}
+	res := make(chan opened, 1)
+	abandon := make(chan struct{})
+	go func() {
+		vc, err := openCapture(cfg, kind)
+		res <- opened{vc, err}
+		<-abandon // closed when Open has taken the result or given up
+	}()
+	var vc *gocv.VideoCapture
+	timer := time.NewTimer(cfg.OpenTimeout)
+	defer timer.Stop()
+	select {
+	case o := <-res:
+		close(abandon)
+		if o.err != nil {
+			return nil, o.err
 		}
-		return nil, fmt.Errorf("cvcam: cannot open %s %q: %v", kind, cfg.Source, err)
+		vc = o.vc
+	case <-timer.C:
+		close(abandon)
+		go func() { // release the capture if the stuck open ever returns
+			if o := <-res; o.vc != nil {
+				o.vc.Close()
+			}
+		}()
+		return nil, fmt.Errorf("cvcam: cannot open %s %q: no answer within %v (a GStreamer element not installed, or a device that does not respond)", kind, cfg.Source, cfg.OpenTimeout)
 	}
 	if kind == KindDevice {
 		if cfg.Width > 0 && cfg.Height > 0 {
@@ -177,6 +211,42 @@ func Open(cfg Config) (*Camera, error) {
 	}
 	go c.reader()
 	return c, nil
+}
+
+// openCapture calls OpenCV for a source of kind k.
+func openCapture(cfg Config, k Kind) (*gocv.VideoCapture, error) {
+	var vc *gocv.VideoCapture
+	var err error
+	switch k {
+	case KindFile:
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
+	case KindStream:
+		envMu.Lock()
+		if os.Getenv("OPENCV_FFMPEG_CAPTURE_OPTIONS") == "" || os.Getenv("FOVEA_FFMPEG_OPTIONS_SET") == "1" {
+			os.Setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS", ffmpegOptions(cfg.ReadTimeout))
+			os.Setenv("FOVEA_FFMPEG_OPTIONS_SET", "1")
+		}
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureFFmpeg)
+		envMu.Unlock()
+	case KindGStreamer:
+		vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureGstreamer)
+	case KindDevice:
+		if i, aerr := strconv.Atoi(cfg.Source); aerr == nil {
+			vc, err = gocv.VideoCaptureDeviceWithAPI(i, gocv.VideoCaptureV4L2)
+		} else {
+			vc, err = gocv.VideoCaptureFileWithAPI(cfg.Source, gocv.VideoCaptureV4L2)
+		}
+	}
+	if err == nil && !vc.IsOpened() {
+		err = errors.New("not opened")
+	}
+	if err != nil {
+		if vc != nil {
+			vc.Close()
+		}
+		return nil, fmt.Errorf("cvcam: cannot open %s %q: %v", k, cfg.Source, err)
+	}
+	return vc, nil
 }
 
 // Kind is the source's kind.

@@ -214,3 +214,40 @@ func TestPacedFile(t *testing.T) {
 		t.Fatalf("paced read after cancel: %v", err)
 	}
 }
+
+// A GStreamer pipeline, as CSI cameras are read, with GStreamer's own test
+// source standing in for the sensor.
+func TestGStreamerPipeline(t *testing.T) {
+	const src = "videotestsrc num-buffers=20 pattern=ball ! video/x-raw,width=320,height=240 ! videoconvert ! video/x-raw,format=BGR ! appsink"
+	if Classify(src) != KindGStreamer {
+		t.Fatal("not classified as GStreamer")
+	}
+	c, err := Open(Config{Source: src})
+	if err != nil {
+		t.Skipf("GStreamer test source unavailable (make deps installs gstreamer1.0-plugins-base): %v", err)
+	}
+	defer c.Close()
+	var f device.Frame
+	n := 0
+	for c.NextFrame(context.Background(), &f) == nil {
+		if f.Width != 320 || f.Height != 240 || f.Channels != 3 || f.Seq != uint64(n+1) {
+			t.Fatalf("frame %d: %dx%dx%d seq %d", n, f.Width, f.Height, f.Channels, f.Seq)
+		}
+		n++
+	}
+	if n != 20 {
+		t.Fatalf("%d frames from a 20-buffer pipeline", n)
+	}
+}
+
+func TestNamedSourcesExpand(t *testing.T) {
+	// No Jetson or Pi camera here: opening fails, naming the pipeline built.
+	_, err := Open(Config{Source: SourceJetsonCSI, Width: 640, Height: 480, FPS: 30, OpenTimeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "nvarguscamerasrc sensor-id=0 ! video/x-raw(memory:NVMM),width=640,height=480,framerate=30/1") {
+		t.Fatalf("jetson-csi: %v", err)
+	}
+	_, err = Open(Config{Source: SourceLibcamera, OpenTimeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "libcamerasrc ! video/x-raw,width=1280,height=720") {
+		t.Fatalf("libcamera: %v", err)
+	}
+}
