@@ -4,10 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/jpeg"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -98,5 +107,90 @@ func TestRunVideoFile(t *testing.T) {
 	json.Unmarshal(b, &r)
 	if r.FramesProcessed < 20 || r.Saccades < 3 { // 10 fps for 3 s, a saccade every ~0.3 s
 		t.Fatalf("vtest.avi: %+v", r)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Ctrl-C or SIGTERM (signal.NotifyContext cancels the context main passes
+// to run) ends a run with the preview open: streams close, the head parks,
+// the report is written and no goroutine is left.
+func TestShutdownWithPreview(t *testing.T) {
+	before := runtime.NumGoroutine()
+	rep := filepath.Join(t.TempDir(), "r.json")
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"sim", "--listen", "127.0.0.1:0", "--report", rep}, io.Discard, &logs)
+	}()
+	re := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/)`)
+	var url string
+	for url == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v\n%s", err, logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if m := re.FindStringSubmatch(logs.String()); m != nil {
+			url = m[1]
+		}
+	}
+	tr := &http.Transport{}
+	client := &http.Client{Transport: tr}
+	resp, err := client.Get(url + "stream.mjpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mr := multipart.NewReader(resp.Body, params["boundary"])
+	for i := 0; i < 3; i++ {
+		p, err := mr.NextPart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := jpeg.Decode(p); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+	}
+	cancel() // what SIGTERM does
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("stream did not end cleanly: %v", err)
+	}
+	resp.Body.Close()
+	tr.CloseIdleConnections()
+	if !strings.Contains(logs.String(), "head parked") {
+		t.Errorf("no park in the log:\n%s", logs.String())
+	}
+	if _, err := os.Stat(rep); err != nil {
+		t.Errorf("no report: %v", err)
+	}
+	// Connections wind down asynchronously; give them a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
