@@ -2,10 +2,10 @@ package preview
 
 import (
 	"bufio"
-	"fmt"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/jpeg"
 	"io"
 	"mime"
@@ -20,31 +20,11 @@ import (
 
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
-	"github.com/fovea-vision/fovea/device/sim"
+	"github.com/fovea-vision/fovea/device/sim/simtest"
 	"gocv.io/x/gocv"
 )
 
-// frames renders n distinct real frames of the simulated world.
-func frames(t testing.TB, n int) []device.Frame {
-	t.Helper()
-	cfg := sim.DefaultWorldConfig
-	cfg.DegPerPx = 0.25
-	w, err := sim.NewWorld(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := device.NewCameraModel(320, 240, device.DegAngle(60))
-	r, err := sim.NewRenderer(w, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]device.Frame, n)
-	for i := range out {
-		r.Render(&out[i], device.PoseDeg(float64(i*3-30), 0), time.Duration(i)*time.Second/10)
-		out[i].Seq = uint64(i + 1)
-	}
-	return out
-}
+func frames(t testing.TB, n int) []device.Frame { return simtest.Frames(t, 320, 240, n) }
 
 type rig struct {
 	b   *Broadcaster

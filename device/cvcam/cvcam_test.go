@@ -12,7 +12,7 @@ import (
 
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
-	"github.com/fovea-vision/fovea/device/sim"
+	"github.com/fovea-vision/fovea/device/sim/simtest"
 	"github.com/fovea-vision/fovea/preview"
 )
 
@@ -123,14 +123,7 @@ func mjpegSource(t *testing.T, addr string) (url string, stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := sim.DefaultWorldConfig
-	cfg.DegPerPx = 0.25
-	w, err := sim.NewWorld(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := device.NewCameraModel(320, 240, device.DegAngle(60))
-	r, _ := sim.NewRenderer(w, m)
+	r := simtest.Renderer(t, 320, 240)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(3)
