@@ -1,7 +1,11 @@
 # Fovea — make run: set up, build, start the simulated world with its preview.
 #          make test: set up, vet, test (with the race detector).
 SHELL := /bin/bash
-GO ?= go
+# Go: the one on PATH, else the one `make deps` installs in /usr/local/go.
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+# The Go release make deps installs where there is none (as Debian 12's own
+# Go, 1.19, is older than this module needs).
+GO_RELEASE := 1.26.8
 BIN := bin/fovea
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
@@ -17,7 +21,8 @@ BENCHCOUNT ?= 6
 
 export OPENCV_LOG_LEVEL ?= ERROR
 
-.PHONY: all deps build run test race bench benchcmp lint fuzz clean
+
+.PHONY: all deps install-go build run test race bench benchcmp lint fuzz clean
 
 all: build
 
@@ -28,8 +33,22 @@ deps:
 	  echo "deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@command -v $(GO) >/dev/null || { echo "deps: Go 1.24 or later is needed: https://go.dev/doc/install" >&2; exit 1; }
+	@if ! command -v $(GO) >/dev/null; then $(MAKE) --no-print-directory install-go; fi
 	@$(GO) mod download
+
+## install-go: Go $(GO_RELEASE) in /usr/local/go, through Debian's Go 1.19 and the Go module proxy
+## (the official toolchain is published there as the module golang.org/toolchain).
+install-go:
+	@arch=$$(dpkg --print-architecture); case $$arch in armhf) arch=armv6l;; esac; \
+	mod=golang.org/toolchain@v0.0.1-go$(GO_RELEASE).linux-$$arch; \
+	echo "deps: installing Go $(GO_RELEASE) ($$mod) in /usr/local/go"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends golang-1.19-go ca-certificates && \
+	tmp=$$(mktemp -d) && \
+	(cd $$tmp && env GOPATH=$$tmp GOFLAGS=-modcacherw GOTOOLCHAIN=local /usr/lib/go-1.19/bin/go mod download $$mod) && \
+	$(SUDO) rm -rf /usr/local/go && $(SUDO) cp -a $$tmp/pkg/mod/$$mod /usr/local/go && \
+	$(SUDO) chmod -R u+w,a+rX /usr/local/go && $(SUDO) chmod a+x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/* && \
+	rm -rf $$tmp && /usr/local/go/bin/go version && \
+	echo "deps: add /usr/local/go/bin to your PATH for the go command itself"
 
 ## build: the fovea binary in bin/.
 build: deps
