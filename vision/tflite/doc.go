@@ -1,0 +1,33 @@
+// Package tflite is a pure-Go interpreter of TensorFlow Lite models,
+// following TFLite Micro's design and bit-exact with its int8 reference
+// kernels.
+//
+// # Design
+//
+// [Parse] reads a .tflite flatbuffer in place (schema.fbs, version 3) and
+// verifies every offset, vector length, tensor and buffer index, shape,
+// buffer size and quantisation vector before anything uses it: any file,
+// truncated, corrupted or hostile, gives a *[FormatError] naming the field,
+// never a panic. Constant tensors stay in the file's buffer (zero copy).
+//
+// [NewInterpreter] resolves every operator through an explicit
+// [OpResolver] (an unsupported operator fails at load time, naming it and
+// its version), plans one arena for every non-constant tensor by lifetime
+// (greedy by size, as TFLite Micro's GreedyMemoryPlanner) and runs each
+// kernel's Prepare, where all validation and precomputation happen.
+// [Interpreter.Invoke] then runs each kernel's Eval and allocates nothing.
+// The arena may be caller-owned ([Options].Arena).
+//
+// # Arithmetic
+//
+// Kernels reproduce TFLite's reference kernels exactly: int8 with
+// per-tensor or per-channel quantisation, TFLite Micro's default double
+// rounding (SaturatingRoundingDoublingHighMul then RoundingDivideByPOT),
+// gemmlowp's fixed-point exp and reciprocal in SOFTMAX. The conformance test
+// runs the real models of shared/conformance and compares their outputs
+// byte for byte with TFLite Micro's.
+//
+// Supported so far: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
+// AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX, ADD, QUANTIZE, DEQUANTIZE, RESHAPE,
+// int8 and float32; subgraph 0 of a model.
+package tflite

@@ -1,0 +1,17 @@
+package tflite
+
+// BuiltinOps returns a resolver with every kernel of this package.
+func BuiltinOps() *OpResolver {
+	r := NewOpResolver()
+	r.Register(OpConv2D, Registration{MaxVersion: 8, New: newConv})
+	r.Register(OpDepthwiseConv2D, Registration{MaxVersion: 7, New: newDepthwise})
+	r.Register(OpFullyConnected, Registration{MaxVersion: 12, New: newFullyConnected})
+	r.Register(OpAveragePool2D, Registration{MaxVersion: 3, New: newAvgPool})
+	r.Register(OpMaxPool2D, Registration{MaxVersion: 3, New: newMaxPool})
+	r.Register(OpSoftmax, Registration{MaxVersion: 3, New: newSoftmax})
+	r.Register(OpAdd, Registration{MaxVersion: 5, New: newAdd})
+	r.Register(OpQuantize, Registration{MaxVersion: 3, New: newQuantize})
+	r.Register(OpDequantize, Registration{MaxVersion: 5, New: newDequantize})
+	r.Register(OpReshape, Registration{MaxVersion: 2, New: newReshape})
+	return r
+}
