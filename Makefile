@@ -81,6 +81,7 @@ lint: deps
 ## fuzz: each fuzz target for FUZZTIME (seeds in testdata/fuzz are kept).
 fuzz: deps
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzModel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./vision/tflite
 
 clean:
 	rm -rf bin out

@@ -112,13 +112,18 @@ func (k *convKernel) Prepare(n *Node) error {
 		}
 		p.depthMultiplier = int(dm)
 	} else {
-		if filter.Shape[0] != outC || filter.Shape[3] == 0 || inC%filter.Shape[3] != 0 {
+		if filter.Shape[0] != outC || filter.Shape[3] == 0 || inC == 0 || inC%filter.Shape[3] != 0 || outC%(inC/filter.Shape[3]) != 0 {
 			return n.errf("filter %v does not match input channels %d and output channels %d", filter.Shape, inC, outC)
 		}
 	}
 	oh, ow := outSize(p.padding, inH, fH, p.strideH, p.dilationH), outSize(p.padding, inW, fW, p.strideW, p.dilationW)
 	if out.Shape[1] != oh || out.Shape[2] != ow {
 		return n.errf("output %v, the options give %dx%d", out.Shape, oh, ow)
+	}
+	if p.depthwise {
+		n.Cost = int64(out.NumElements()) * int64(fH) * int64(fW)
+	} else {
+		n.Cost = int64(out.NumElements()) * int64(fH) * int64(fW) * int64(filter.Shape[3])
 	}
 	p.padH = computePadding(p.strideH, p.dilationH, inH, fH, oh)
 	p.padW = computePadding(p.strideW, p.dilationW, inW, fW, ow)

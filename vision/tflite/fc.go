@@ -47,6 +47,7 @@ func (k *fcKernel) Prepare(n *Node) error {
 	if out.NumElements() != k.batches*k.units {
 		return n.errf("output %v, want %d×%d elements", out.Shape, k.batches, k.units)
 	}
+	n.Cost = int64(k.batches) * int64(k.units) * int64(k.depth)
 	if bias != nil && bias.NumElements() != k.units {
 		return n.errf("bias of %d elements for %d units", bias.NumElements(), k.units)
 	}

@@ -81,6 +81,9 @@ type Node struct {
 	outputs []*RTensor
 	opts    table
 	hasOpts bool
+	// Cost is the work of one Eval in multiply-accumulates (or elements),
+	// set by Prepare; the interpreter bounds the model's total.
+	Cost int64
 }
 
 // NumInputs is how many inputs the node has (optional ones included).
@@ -153,14 +156,34 @@ type Interpreter struct {
 	arena   []byte
 	used    int
 	vars    []*RTensor
+	macs    int64
 }
+
+// MACs is the work of one Invoke, in multiply-accumulates (elements for
+// element-wise operators).
+func (it *Interpreter) MACs() int64 { return it.macs }
 
 // Options configure an interpreter.
 type Options struct {
 	// Arena is the caller-owned memory for every non-constant tensor. Nil
 	// allocates one of exactly the size needed (see Interpreter.ArenaUsed).
 	Arena []byte
+	// MaxMACs bounds the work of one Invoke, in multiply-accumulates
+	// (DefaultMaxMACs when zero): a hostile file cannot make Invoke run for
+	// hours.
+	MaxMACs int64
+	// MaxArena bounds the arena a model may ask for when Arena is nil
+	// (DefaultMaxArena when zero): a hostile file cannot make it allocate
+	// gigabytes.
+	MaxArena int
 }
+
+// DefaultMaxMACs is far above any edge model (MobileNet v2 at 224×224 is
+// 0.3 G).
+const DefaultMaxMACs = 100e9
+
+// DefaultMaxArena is the largest arena allocated for a model by default.
+const DefaultMaxArena = 512 << 20
 
 const arenaAlign = 16
 
@@ -208,7 +231,10 @@ func NewInterpreter(m *Model, r *OpResolver, o Options) (*Interpreter, error) {
 			}
 		}
 	}
-	if err := it.plan(sg, o.Arena); err != nil {
+	if o.MaxArena <= 0 {
+		o.MaxArena = DefaultMaxArena
+	}
+	if err := it.plan(sg, o.Arena, o.MaxArena); err != nil {
 		return nil, err
 	}
 	for _, x := range sg.Inputs {
@@ -218,6 +244,11 @@ func NewInterpreter(m *Model, r *OpResolver, o Options) (*Interpreter, error) {
 		it.outputs = append(it.outputs, &it.tensors[x])
 	}
 	it.nodes = make([]Node, len(sg.Operators))
+	maxMACs := o.MaxMACs
+	if maxMACs <= 0 {
+		maxMACs = DefaultMaxMACs
+	}
+	var total int64
 	for i := range sg.Operators {
 		op := &sg.Operators[i]
 		code := m.OperatorCodes[op.Opcode]
@@ -236,13 +267,23 @@ func NewInterpreter(m *Model, r *OpResolver, o Options) (*Interpreter, error) {
 		if err := it.kernels[i].Prepare(n); err != nil {
 			return nil, err
 		}
+		if n.Cost == 0 {
+			for _, t := range n.outputs {
+				n.Cost += int64(t.NumElements())
+			}
+		}
+		total += n.Cost
+		if total > maxMACs {
+			return nil, fmt.Errorf("tflite: the model needs more than %d multiply-accumulates per invoke (operator %d, %s)", maxMACs, i, n.Op)
+		}
 	}
+	it.macs = total
 	return it, nil
 }
 
 // plan places every non-constant tensor in the arena: greedy by size over
 // lifetimes [first use, last use], as TFLite Micro's GreedyMemoryPlanner.
-func (it *Interpreter) plan(sg *Subgraph, arena []byte) error {
+func (it *Interpreter) plan(sg *Subgraph, arena []byte, maxArena int) error {
 	n := len(sg.Operators)
 	first := make([]int, len(sg.Tensors))
 	last := make([]int, len(sg.Tensors))
@@ -291,26 +332,32 @@ func (it *Interpreter) plan(sg *Subgraph, arena []byte) error {
 	}
 	slices.SortStableFunc(bufs, func(a, b buf) int { return b.size - a.size })
 	total := 0
+	var live []buf // placed buffers alive at the same time as the current one
 	for k := range bufs {
 		b := &bufs[k]
-		// Lowest offset that overlaps no placed buffer alive at the same time.
-		off := 0
-		for moved := true; moved; {
-			moved = false
-			for j := 0; j < k; j++ {
-				p := &bufs[j]
-				if last[p.t] < first[b.t] || last[b.t] < first[p.t] {
-					continue
-				}
-				if off < p.off+p.size && p.off < off+b.size {
-					off, moved = p.off+p.size, true
-				}
+		live = live[:0]
+		for j := 0; j < k; j++ {
+			p := bufs[j]
+			if last[p.t] >= first[b.t] && last[b.t] >= first[p.t] {
+				live = append(live, p)
 			}
+		}
+		// First fit: the lowest gap between live buffers that holds b.
+		slices.SortFunc(live, func(x, y buf) int { return x.off - y.off })
+		off := 0
+		for _, p := range live {
+			if off+b.size <= p.off {
+				break
+			}
+			off = max(off, p.off+p.size)
 		}
 		b.off = off
 		total = max(total, off+b.size)
 	}
 	if arena == nil {
+		if total > maxArena {
+			return fmt.Errorf("tflite: the model needs an arena of %d bytes, more than the %d allowed", total, maxArena)
+		}
 		arena = make([]byte, total+arenaAlign)
 	}
 	base := int(arenaAlign-uintptr(unsafe.Pointer(unsafe.SliceData(arena)))%arenaAlign) % arenaAlign

@@ -57,6 +57,7 @@ func (k *poolKernel) Prepare(n *Node) error {
 	if out.Shape[0] != in.Shape[0] || out.Shape[1] != oh || out.Shape[2] != ow || out.Shape[3] != in.Shape[3] {
 		return n.errf("output %v, the options give [%d %d %d %d]", out.Shape, in.Shape[0], oh, ow, in.Shape[3])
 	}
+	n.Cost = int64(out.NumElements()) * int64(k.filterH) * int64(k.filterW)
 	k.padH = computePadding(k.strideH, 1, in.Shape[1], k.filterH, oh)
 	k.padW = computePadding(k.strideW, 1, in.Shape[2], k.filterW, ow)
 	var ok bool
