@@ -27,6 +27,7 @@ const usage = `fovea: an embedded edge vision runtime for foveated cameras on pa
 Usage:
   fovea sim [flags]              run the simulated pan-tilt world (no hardware)
   fovea run --config FILE [flags] run a real camera and head
+  fovea model inspect|run|bench  TensorFlow Lite models (fovea model for details)
   fovea version                  print the version
 
 Run 'fovea sim -h' or 'fovea run -h' for their flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSim(ctx, args[1:], stdout, stderr)
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "model":
+		return cmdModel(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "fovea %s %s/%s %s\n", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return nil

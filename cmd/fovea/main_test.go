@@ -194,3 +194,37 @@ func TestShutdownWithPreview(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// fovea model run reproduces a conformance golden file, byte for byte.
+func TestModelRunConformance(t *testing.T) {
+	const dir = "../../../shared/conformance/hello_world/"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared/conformance not beside the project")
+	}
+	out := filepath.Join(t.TempDir(), "o.bin")
+	if _, _, err := runCmd(t, "model", "run", dir+"hello_world_int8.tflite", "--input", dir+"x_all256_int8.bin", "--seq", "256", "--output", out); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	want, _ := os.ReadFile(dir + "int8_all256.expected.bin")
+	if !bytes.Equal(got, want) {
+		t.Fatal("fovea model run differs from TFLite Micro's output")
+	}
+	stdout, _, err := runCmd(t, "model", "inspect", dir+"hello_world_int8.tflite")
+	if err != nil || !strings.Contains(stdout, "FULLY_CONNECTED") || !strings.Contains(stdout, "arena") {
+		t.Fatalf("inspect: %v\n%s", err, stdout)
+	}
+	stdout, _, err = runCmd(t, "model", "bench", dir+"hello_world_int8.tflite", "--iters", "20")
+	if err != nil || !strings.Contains(stdout, "median ") {
+		t.Fatalf("bench: %v\n%s", err, stdout)
+	}
+	for _, c := range [][]string{
+		{"model", "run", dir + "hello_world_int8.tflite", "--input", dir + "x_all256_int8.bin", "--output", out},
+		{"model", "inspect", filepath.Join(t.TempDir(), "none.tflite")},
+		{"model", "inspect", dir + "x_all256_int8.bin"},
+	} {
+		if _, _, err := runCmd(t, c...); err == nil {
+			t.Errorf("fovea %s: no error", strings.Join(c, " "))
+		}
+	}
+}
