@@ -55,10 +55,10 @@ var EVNetPrecortical = PrecorticalConfig{
 
 // Precortical runs the stage on w×h planes. Buffers are sized once.
 type Precortical struct {
-	cfg            PrecorticalConfig
-	w, h           int
-	lum, a, c, s   []float32
-	tmp            []float32
+	cfg          PrecorticalConfig
+	w, h         int
+	lum, a, c, s []float32
+	tmp          []float32
 }
 
 // NewPrecortical prepares the stage for w×h planes.
