@@ -27,6 +27,7 @@ const usage = `fovea: an embedded edge vision runtime for foveated cameras on pa
 Usage:
   fovea sim [flags]              run the simulated pan-tilt world (no hardware)
   fovea run --config FILE [flags] run a real camera and head
+  fovea bench [--json FILE]      time each stage (retina beside OpenCV's remap and logPolar)
   fovea model inspect|run|bench  TensorFlow Lite models (fovea model for details)
   fovea version                  print the version
 
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSim(ctx, args[1:], stdout, stderr)
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "model":
 		return cmdModel(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -228,3 +228,27 @@ func TestModelRunConformance(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "b.json")
+	stdout, _, err := runCmd(t, "bench", "--time", "2ms", "--json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "retina.cv_remap") {
+		t.Fatalf("no OpenCV comparison in:\n%s", stdout)
+	}
+	b, _ := os.ReadFile(out)
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"retina.ns_per_frame", "retina.cv_remap_ns_per_frame", "1280x720x3.retina.ns_per_frame", "640x480x1.retina.allocs_per_frame"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("bench JSON lacks %q", k)
+		}
+	}
+	if m["640x480x1.retina.allocs_per_frame"] > 0.5 {
+		t.Errorf("retina allocates %v per frame", m["640x480x1.retina.allocs_per_frame"])
+	}
+}
