@@ -94,7 +94,6 @@ func (r *Retina) Sample(dst *Image, src *device.Frame, fx, fy float64) error {
 	iw, ih := x1-x0+1, y1-y0+1
 	r.integral(src, x0, y0, x1, y1)
 	stride := iw * ch
-	var sum [3]float64
 	for k := range dst.Valid {
 		u, v := cu+r.dx[k], cv+r.dy[k]
 		out := dst.Pix[k*ch : k*ch+ch]
@@ -105,43 +104,33 @@ func (r *Retina) Sample(dst *Image, src *device.Frame, fx, fy float64) error {
 		}
 		dst.Valid[k] = true
 		h := r.half[k]
-		bx0, bx1 := math.Max(u-h, float64(x0)), math.Min(u+h, float64(x1))
-		by0, by1 := math.Max(v-h, float64(y0)), math.Min(v+h, float64(y1))
-		area := (bx1 - bx0) * (by1 - by0)
-		sum = [3]float64{}
+		// Box edges relative to the integral image's origin, clipped.
+		ax0 := math.Max(u-h, float64(x0)) - float64(x0)
+		ax1 := math.Min(u+h, float64(x1)) - float64(x0)
+		ay0 := math.Max(v-h, float64(y0)) - float64(y0)
+		ay1 := math.Min(v+h, float64(y1)) - float64(y0)
+		inv := 1 / ((ax1 - ax0) * (ay1 - ay0))
 		// The integral image interpolated bilinearly is the exact area
-		// integral of the piecewise-constant frame.
-		for corner := 0; corner < 4; corner++ {
-			x, y, sign := bx0, by0, 1.0
-			if corner&1 != 0 {
-				x, sign = bx1, -sign
-			}
-			if corner&2 != 0 {
-				y, sign = by1, -sign
-			}
-			x -= float64(x0)
-			y -= float64(y0)
-			ix, iy := int(x), int(y)
-			if ix >= iw-1 {
-				ix = iw - 2
-			}
-			if iy >= ih-1 {
-				iy = ih - 2
-			}
-			fxr, fyr := x-float64(ix), y-float64(iy)
-			w00 := sign * (1 - fxr) * (1 - fyr)
-			w10 := sign * fxr * (1 - fyr)
-			w01 := sign * (1 - fxr) * fyr
-			w11 := sign * fxr * fyr
-			p := iy*stride + ix*ch
-			for c := 0; c < ch; c++ {
-				sum[c] += w00*float64(r.ii[p+c]) + w10*float64(r.ii[p+ch+c]) +
-					w01*float64(r.ii[p+stride+c]) + w11*float64(r.ii[p+stride+ch+c])
-			}
-		}
-		inv := 1 / area
+		// integral of the piecewise-constant frame. Box sum =
+		// S(x1,y1) − S(x0,y1) − S(x1,y0) + S(x0,y0), done row by row.
+		ix0, ix1, iy0, iy1 := int(ax0), int(ax1), int(ay0), int(ay1)
+		ix0, ix1 = min(ix0, iw-2), min(ix1, iw-2)
+		iy0, iy1 = min(iy0, ih-2), min(iy1, ih-2)
+		fx0, fx1 := ax0-float64(ix0), ax1-float64(ix1)
+		fy0, fy1 := ay0-float64(iy0), ay1-float64(iy1)
+		rows := [4]int{iy1 * stride, (iy1 + 1) * stride, iy0 * stride, (iy0 + 1) * stride}
+		wy := [4]float64{(1 - fy1) * inv, fy1 * inv, -(1 - fy0) * inv, -fy0 * inv}
+		c0, c1 := ix0*ch, ix1*ch
+		ii := r.ii
 		for c := 0; c < ch; c++ {
-			out[c] = float32(sum[c] * inv)
+			var acc float64
+			for q, row := range rows {
+				p0, p1 := row+c0+c, row+c1+c
+				col := (1-fx1)*float64(ii[p1]) + fx1*float64(ii[p1+ch]) -
+					(1-fx0)*float64(ii[p0]) - fx0*float64(ii[p0+ch])
+				acc += wy[q] * col
+			}
+			out[c] = float32(acc)
 		}
 	}
 	return nil
