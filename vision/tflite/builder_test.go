@@ -100,7 +100,9 @@ func TestBuilderRoundTrip(t *testing.T) {
 // quantised arithmetic done by hand.
 func TestBuilderFullyConnected(t *testing.T) {
 	b := NewBuilder()
-	q := func(s float32, z int64) *Quantization { return &Quantization{Scale: []float32{s}, ZeroPoint: []int64{z}} }
+	q := func(s float32, z int64) *Quantization {
+		return &Quantization{Scale: []float32{s}, ZeroPoint: []int64{z}}
+	}
 	w := []int8{10, -20, 30, 40, 5, 6, -7, 8}
 	wb := make([]byte, len(w))
 	for i, v := range w {

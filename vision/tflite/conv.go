@@ -35,7 +35,11 @@ type convParams struct {
 }
 
 type convKernel struct {
-	p convParams
+	p          convParams
+	fast       bool    // the fast path applies (int8, no groups; depthwise with multiplier 1)
+	sumW       []int32 // conv: Σ of each output channel's filter
+	offsetSumW []int32 // depthwise: input offset × Σ of each channel's taps
+	acc        []int32 // depthwise accumulators, one per channel
 }
 
 func newConv() Kernel      { return &convKernel{} }
@@ -172,6 +176,9 @@ func (k *convKernel) Prepare(n *Node) error {
 		if p.actMin, p.actMax, ok = activationRangeInt8(p.act, out.Scale(), out.ZeroPoint()); !ok {
 			return n.errf("activation %d unsupported", p.act)
 		}
+		if filter.Const {
+			k.prepareFast(filter, inC, outC)
+		}
 	default:
 		return n.errf("types %s, %s → %s unsupported", in.Type, filter.Type, out.Type)
 	}
@@ -188,12 +195,49 @@ func (k *convKernel) Eval(n *Node) error {
 		}
 		return nil
 	}
-	if k.p.depthwise {
+	switch {
+	case k.fast && k.p.depthwise:
+		k.depthwiseInt8Fast(in, filter, bias, out)
+	case k.fast:
+		k.convInt8Fast(in, filter, bias, out)
+	case k.p.depthwise:
 		k.depthwiseInt8(in, filter, bias, out)
-	} else {
+	default:
 		k.convInt8(in, filter, bias, out)
 	}
 	return nil
+}
+
+// prepareFast precomputes the filter sums of the fast paths.
+func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
+	p := &k.p
+	w := filter.Int8()
+	if p.depthwise {
+		if p.depthMultiplier != 1 {
+			return
+		}
+		k.offsetSumW = make([]int32, outC)
+		for t := 0; t < len(w)/outC; t++ {
+			for c := 0; c < outC; c++ {
+				k.offsetSumW[c] += int32(w[t*outC+c])
+			}
+		}
+		for c := range k.offsetSumW {
+			k.offsetSumW[c] *= p.inOffset
+		}
+		k.acc = make([]int32, outC)
+		k.fast = true
+		return
+	}
+	if filter.Shape[3] != inC || p.dilationW != 1 || p.dilationH != 1 {
+		return
+	}
+	taps := len(w) / outC
+	k.sumW = make([]int32, outC)
+	for oc := range k.sumW {
+		k.sumW[oc] = sumInt8(w[oc*taps : (oc+1)*taps])
+	}
+	k.fast = true
 }
 
 func (k *convKernel) convInt8(in, filter, bias, out *RTensor) {

@@ -1,0 +1,173 @@
+package tflite
+
+// Fast paths that give the same bytes as the reference loops: int32 sums
+// are exact and wrap the same way in any order, so the input offset can be
+// hoisted out of the inner loops (Σ w·(x+o) = Σ w·x + o·Σ w) and the loops
+// reordered for contiguous memory. Each has its reference twin in the
+// kernel's file; TestFastPathsMatchReference runs both.
+
+// dotInt8 is Σ a[i]·b[i] over len(a) elements.
+func dotInt8(a, b []int8) int32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 int32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += int32(a[i]) * int32(b[i])
+		s1 += int32(a[i+1]) * int32(b[i+1])
+		s2 += int32(a[i+2]) * int32(b[i+2])
+		s3 += int32(a[i+3]) * int32(b[i+3])
+	}
+	for ; i < len(a); i++ {
+		s0 += int32(a[i]) * int32(b[i])
+	}
+	return s0 + s1 + s2 + s3
+}
+
+// sumInt8 is Σ a[i].
+func sumInt8(a []int8) int32 {
+	var s int32
+	for _, v := range a {
+		s += int32(v)
+	}
+	return s
+}
+
+// convInt8Fast computes the interior of a CONV_2D without groups or
+// dilation (every tap inside the input) with hoisted offsets, and the
+// border with the reference loops.
+func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
+	p := &k.p
+	x, w, y := in.Int8(), filter.Int8(), out.Int8()
+	var b []int32
+	if bias != nil {
+		b = bias.Int32()
+	}
+	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW := filter.Shape[1], filter.Shape[2]
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+	rowLen := fW * inC
+	taps := fH * rowLen
+	for bt := 0; bt < batches; bt++ {
+		for oy := 0; oy < outH; oy++ {
+			iy0 := oy*p.strideH - p.padH
+			for ox := 0; ox < outW; ox++ {
+				ix0 := ox*p.strideW - p.padW
+				o := ((bt*outH+oy)*outW + ox) * outC
+				if iy0 < 0 || ix0 < 0 || iy0+fH > inH || ix0+fW > inW {
+					k.convInt8At(x, w, b, y, bt, oy, ox, in, filter, out)
+					continue
+				}
+				for oc := 0; oc < outC; oc++ {
+					wo := w[oc*taps : (oc+1)*taps]
+					var acc int32
+					for fy := 0; fy < fH; fy++ {
+						xi := ((bt*inH+iy0+fy)*inW + ix0) * inC
+						acc += dotInt8(wo[fy*rowLen:(fy+1)*rowLen], x[xi:xi+rowLen])
+					}
+					acc += p.inOffset * k.sumW[oc]
+					if b != nil {
+						acc += b[oc]
+					}
+					acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
+					y[o+oc] = int8(clampInt32(acc, p.actMin, p.actMax))
+				}
+			}
+		}
+	}
+}
+
+// convInt8At is the reference computation of one output pixel.
+func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int, in, filter, out *RTensor) {
+	p := &k.p
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW, fC := filter.Shape[1], filter.Shape[2], filter.Shape[3]
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+	iy0 := oy*p.strideH - p.padH
+	ix0 := ox*p.strideW - p.padW
+	for oc := 0; oc < outC; oc++ {
+		var acc int32
+		for fy := 0; fy < fH; fy++ {
+			iy := iy0 + p.dilationH*fy
+			if iy < 0 || iy >= inH {
+				continue
+			}
+			for fx := 0; fx < fW; fx++ {
+				ix := ix0 + p.dilationW*fx
+				if ix < 0 || ix >= inW {
+					continue
+				}
+				xi := ((bt*inH+iy)*inW + ix) * inC
+				wi := ((oc*fH+fy)*fW + fx) * fC
+				for ic := 0; ic < fC; ic++ {
+					acc += int32(w[wi+ic]) * (int32(x[xi+ic]) + p.inOffset)
+				}
+			}
+		}
+		if b != nil {
+			acc += b[oc]
+		}
+		acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
+		y[((bt*outH+oy)*outW+ox)*outC+oc] = int8(clampInt32(acc, p.actMin, p.actMax))
+	}
+}
+
+// depthwiseInt8Fast accumulates over channels, contiguous in memory, one
+// filter tap at a time, with the offset hoisted for interior pixels.
+func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
+	p := &k.p
+	x, w, y := in.Int8(), filter.Int8(), out.Int8()
+	var b []int32
+	if bias != nil {
+		b = bias.Int32()
+	}
+	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW := filter.Shape[1], filter.Shape[2]
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+	acc := k.acc[:outC]
+	for bt := 0; bt < batches; bt++ {
+		for oy := 0; oy < outH; oy++ {
+			iy0 := oy*p.strideH - p.padH
+			for ox := 0; ox < outW; ox++ {
+				ix0 := ox*p.strideW - p.padW
+				interior := iy0 >= 0 && ix0 >= 0 && iy0+(fH-1)*p.dilationH < inH && ix0+(fW-1)*p.dilationW < inW
+				if interior {
+					copy(acc, k.offsetSumW)
+				} else {
+					clear(acc)
+				}
+				for fy := 0; fy < fH; fy++ {
+					iy := iy0 + p.dilationH*fy
+					if iy < 0 || iy >= inH {
+						continue
+					}
+					for fx := 0; fx < fW; fx++ {
+						ix := ix0 + p.dilationW*fx
+						if ix < 0 || ix >= inW {
+							continue
+						}
+						xr := x[((bt*inH+iy)*inW+ix)*inC:][:inC]
+						wr := w[(fy*fW+fx)*outC:][:outC]
+						if interior {
+							for c, xv := range xr {
+								acc[c] += int32(wr[c]) * int32(xv)
+							}
+						} else {
+							for c, xv := range xr {
+								acc[c] += int32(wr[c]) * (int32(xv) + p.inOffset)
+							}
+						}
+					}
+				}
+				o := y[((bt*outH+oy)*outW+ox)*outC:][:outC]
+				for c := range o {
+					a := acc[c]
+					if b != nil {
+						a += b[c]
+					}
+					a = multiplyByQuantizedMultiplier(a, p.mult[c], p.shift[c]) + p.outOffset
+					o[c] = int8(clampInt32(a, p.actMin, p.actMax))
+				}
+			}
+		}
+	}
+}
