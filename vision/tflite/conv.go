@@ -213,9 +213,6 @@ func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
 	p := &k.p
 	w := filter.Int8()
 	if p.depthwise {
-		if p.depthMultiplier != 1 {
-			return
-		}
 		k.offsetSumW = make([]int32, outC)
 		for t := 0; t < len(w)/outC; t++ {
 			for c := 0; c < outC; c++ {

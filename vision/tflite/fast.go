@@ -23,6 +23,20 @@ func dotInt8(a, b []int8) int32 {
 	return s0 + s1 + s2 + s3
 }
 
+// dot4Int8 is four dot products of x with w0…w3, sharing each load of x.
+func dot4Int8(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
+	n := len(x)
+	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	for i, v := range x {
+		xv := int32(v)
+		s0 += xv * int32(w0[i])
+		s1 += xv * int32(w1[i])
+		s2 += xv * int32(w2[i])
+		s3 += xv * int32(w3[i])
+	}
+	return
+}
+
 // sumInt8 is Σ a[i].
 func sumInt8(a []int8) int32 {
 	var s int32
@@ -57,23 +71,47 @@ func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
 					k.convInt8At(x, w, b, y, bt, oy, ox, in, filter, out)
 					continue
 				}
-				for oc := 0; oc < outC; oc++ {
-					wo := w[oc*taps : (oc+1)*taps]
-					var acc int32
+				oc := 0
+				var acc [4]int32
+				for ; oc+4 <= outC; oc += 4 {
+					acc = [4]int32{}
 					for fy := 0; fy < fH; fy++ {
 						xi := ((bt*inH+iy0+fy)*inW + ix0) * inC
-						acc += dotInt8(wo[fy*rowLen:(fy+1)*rowLen], x[xi:xi+rowLen])
+						xr := x[xi : xi+rowLen]
+						f := fy * rowLen
+						s0, s1, s2, s3 := dot4Int8(xr, w[oc*taps+f:], w[(oc+1)*taps+f:], w[(oc+2)*taps+f:], w[(oc+3)*taps+f:])
+						acc[0] += s0
+						acc[1] += s1
+						acc[2] += s2
+						acc[3] += s3
 					}
-					acc += p.inOffset * k.sumW[oc]
-					if b != nil {
-						acc += b[oc]
+					for q := 0; q < 4; q++ {
+						y[o+oc+q] = k.requant(acc[q], oc+q, b)
 					}
-					acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
-					y[o+oc] = int8(clampInt32(acc, p.actMin, p.actMax))
+				}
+				for ; oc < outC; oc++ {
+					wo := w[oc*taps : (oc+1)*taps]
+					var a int32
+					for fy := 0; fy < fH; fy++ {
+						xi := ((bt*inH+iy0+fy)*inW + ix0) * inC
+						a += dotInt8(wo[fy*rowLen:(fy+1)*rowLen], x[xi:xi+rowLen])
+					}
+					y[o+oc] = k.requant(a, oc, b)
 				}
 			}
 		}
 	}
+}
+
+// requant finishes output channel oc of an interior pixel from Σ w·x.
+func (k *convKernel) requant(acc int32, oc int, b []int32) int8 {
+	p := &k.p
+	acc += p.inOffset * k.sumW[oc]
+	if b != nil {
+		acc += b[oc]
+	}
+	acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
+	return int8(clampInt32(acc, p.actMin, p.actMax))
 }
 
 // convInt8At is the reference computation of one output pixel.
@@ -124,6 +162,7 @@ func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
 	fH, fW := filter.Shape[1], filter.Shape[2]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
 	acc := k.acc[:outC]
+	dm := p.depthMultiplier
 	for bt := 0; bt < batches; bt++ {
 		for oy := 0; oy < outH; oy++ {
 			iy0 := oy*p.strideH - p.padH
@@ -147,13 +186,21 @@ func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
 						}
 						xr := x[((bt*inH+iy)*inW+ix)*inC:][:inC]
 						wr := w[(fy*fW+fx)*outC:][:outC]
+						off := p.inOffset
 						if interior {
+							off = 0
+						}
+						if dm == 1 {
 							for c, xv := range xr {
-								acc[c] += int32(wr[c]) * int32(xv)
+								acc[c] += int32(wr[c]) * (int32(xv) + off)
 							}
-						} else {
-							for c, xv := range xr {
-								acc[c] += int32(wr[c]) * (int32(xv) + p.inOffset)
+							continue
+						}
+						for ic, xv := range xr {
+							xo := int32(xv) + off
+							ws, as := wr[ic*dm:(ic+1)*dm], acc[ic*dm:(ic+1)*dm]
+							for m, wv := range ws {
+								as[m] += int32(wv) * xo
 							}
 						}
 					}

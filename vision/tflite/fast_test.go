@@ -66,7 +66,7 @@ func TestFastPathsMatchReference(t *testing.T) {
 		inC := 1 + r.IntN(9)
 		outC := 1 + r.IntN(9)
 		if dw {
-			outC = inC
+			outC = inC * (1 + r.IntN(3)) // depth multiplier 1 to 3
 		}
 		fh, fw := 1+r.IntN(3), 1+r.IntN(3)
 		stride := 1 + r.IntN(2)
