@@ -10,6 +10,8 @@ func BuiltinOps() *OpResolver {
 	r.Register(OpMaxPool2D, Registration{MaxVersion: 3, New: newMaxPool})
 	r.Register(OpSoftmax, Registration{MaxVersion: 3, New: newSoftmax})
 	r.Register(OpAdd, Registration{MaxVersion: 5, New: newAdd})
+	r.Register(OpSub, Registration{MaxVersion: 5, New: newSub})
+	r.Register(OpMul, Registration{MaxVersion: 7, New: newMul})
 	r.Register(OpQuantize, Registration{MaxVersion: 3, New: newQuantize})
 	r.Register(OpDequantize, Registration{MaxVersion: 5, New: newDequantize})
 	r.Register(OpReshape, Registration{MaxVersion: 2, New: newReshape})
