@@ -70,6 +70,7 @@ const (
 	optPool2D          = 5
 	optFullyConnected  = 8
 	optSoftmax         = 9
+	optConcatenation   = 10
 	optAdd             = 11
 	optReshape         = 17
 )
@@ -97,6 +98,11 @@ func FullyConnectedOptions(act Activation) *OptionsTable {
 // SoftmaxOptions are SOFTMAX's options.
 func SoftmaxOptions(beta float32) *OptionsTable {
 	return (&OptionsTable{Type: optSoftmax}).f32(0, beta)
+}
+
+// ConcatenationOptions are CONCATENATION's options.
+func ConcatenationOptions(axis int32) *OptionsTable {
+	return (&OptionsTable{Type: optConcatenation}).i32(0, axis).u8(1, 0)
 }
 
 // AddOptions are ADD's options.

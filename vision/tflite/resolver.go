@@ -15,5 +15,11 @@ func BuiltinOps() *OpResolver {
 	r.Register(OpQuantize, Registration{MaxVersion: 3, New: newQuantize})
 	r.Register(OpDequantize, Registration{MaxVersion: 5, New: newDequantize})
 	r.Register(OpReshape, Registration{MaxVersion: 2, New: newReshape})
+	r.Register(OpSqueeze, Registration{MaxVersion: 2, New: newReshape})
+	r.Register(OpRelu, Registration{MaxVersion: 3, New: newRelu})
+	r.Register(OpRelu6, Registration{MaxVersion: 3, New: newRelu6})
+	r.Register(OpPad, Registration{MaxVersion: 4, New: newPad})
+	r.Register(OpTranspose, Registration{MaxVersion: 6, New: newTranspose})
+	r.Register(OpConcatenation, Registration{MaxVersion: 4, New: newConcatenation})
 	return r
 }

@@ -1,0 +1,170 @@
+package tflite
+
+import (
+	"encoding/binary"
+	"math"
+	"testing"
+)
+
+func i32bytes(v ...int32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(x))
+	}
+	return b
+}
+
+// oneOp builds and prepares a model of one operator.
+func oneOp(t *testing.T, op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) *Interpreter {
+	t.Helper()
+	b := NewBuilder()
+	ins, outs, io := build(b)
+	b.AddOperator(op, 1, ins, outs, opts)
+	b.SetIO(io, outs)
+	file, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := NewInterpreter(m, BuiltinOps(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+func TestTransposeNCHWToNHWC(t *testing.T) {
+	it := oneOp(t, OpTranspose, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Float32, []int32{1, 2, 3, 4}, nil, nil)
+		perm := b.AddTensor("perm", Int32, []int32{4}, i32bytes(0, 2, 3, 1), nil)
+		out := b.AddTensor("out", Float32, []int32{1, 3, 4, 2}, nil, nil)
+		return []int32{in, perm}, []int32{out}, []int32{in}
+	})
+	x := it.Input(0).Float32()
+	for i := range x {
+		x[i] = float32(i)
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	y := it.Output(0).Float32()
+	for h := 0; h < 3; h++ {
+		for w := 0; w < 4; w++ {
+			for c := 0; c < 2; c++ {
+				if got, want := y[(h*4+w)*2+c], x[(c*3+h)*4+w]; got != want {
+					t.Fatalf("out[0,%d,%d,%d] = %v, want in[0,%d,%d,%d] = %v", h, w, c, got, c, h, w, want)
+				}
+			}
+		}
+	}
+}
+
+func TestPadInt8FillsZeroPoint(t *testing.T) {
+	it := oneOp(t, OpPad, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Int8, []int32{1, 2, 2, 1}, nil, q1(0.1, -5))
+		pads := b.AddTensor("pads", Int32, []int32{4, 2}, i32bytes(0, 0, 1, 1, 2, 0, 0, 0), nil)
+		out := b.AddTensor("out", Int8, []int32{1, 4, 4, 1}, nil, q1(0.1, -5))
+		return []int32{in, pads}, []int32{out}, []int32{in}
+	})
+	copy(it.Input(0).Int8(), []int8{1, 2, 3, 4})
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	want := []int8{
+		-5, -5, -5, -5,
+		-5, -5, 1, 2,
+		-5, -5, 3, 4,
+		-5, -5, -5, -5,
+	}
+	for i, v := range it.Output(0).Int8() {
+		if v != want[i] {
+			t.Fatalf("padded %v, want %v", it.Output(0).Int8(), want)
+		}
+	}
+}
+
+func TestConcatenation(t *testing.T) {
+	it := oneOp(t, OpConcatenation, ConcatenationOptions(-1), func(b *Builder) ([]int32, []int32, []int32) {
+		a := b.AddTensor("a", Int8, []int32{2, 2}, nil, q1(0.5, 0))
+		c := b.AddTensor("c", Int8, []int32{2, 1}, nil, q1(0.5, 0))
+		out := b.AddTensor("out", Int8, []int32{2, 3}, nil, q1(0.5, 0))
+		return []int32{a, c}, []int32{out}, []int32{a, c}
+	})
+	copy(it.Input(0).Int8(), []int8{1, 2, 3, 4})
+	copy(it.Input(1).Int8(), []int8{9, 8})
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	want := []int8{1, 2, 9, 3, 4, 8}
+	for i, v := range it.Output(0).Int8() {
+		if v != want[i] {
+			t.Fatalf("concatenated %v, want %v", it.Output(0).Int8(), want)
+		}
+	}
+}
+
+func TestReluInt8(t *testing.T) {
+	it := oneOp(t, OpRelu, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Int8, []int32{256}, nil, q1(0.05, 10))
+		out := b.AddTensor("out", Int8, []int32{256}, nil, q1(0.03, -128))
+		return []int32{in}, []int32{out}, []int32{in}
+	})
+	x := it.Input(0).Int8()
+	for i := range x {
+		x[i] = int8(i - 128)
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	for i, got := range it.Output(0).Int8() {
+		real := math.Max(0, 0.05*float64(int(x[i])-10))
+		want := math.Min(127, math.Round(real/0.03)-128)
+		if math.Abs(float64(got)-want) > 1 {
+			t.Fatalf("relu(%d) = %d, want %v", x[i], got, want)
+		}
+	}
+	it = oneOp(t, OpRelu6, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Int8, []int32{256}, nil, q1(0.05, 10))
+		out := b.AddTensor("out", Int8, []int32{256}, nil, q1(0.05, 10))
+		return []int32{in}, []int32{out}, []int32{in}
+	})
+	x = it.Input(0).Int8()
+	for i := range x {
+		x[i] = int8(i - 128)
+	}
+	it.Invoke()
+	for i, got := range it.Output(0).Int8() {
+		want := min(max(int(x[i]), 10), 127) // 0 and 6.0 at scale 0.05 (130, clamped)
+		if int(got) != want {
+			t.Fatalf("relu6(%d) = %d, want %d", x[i], got, want)
+		}
+	}
+}
+
+func TestSqueezeAndBadShapes(t *testing.T) {
+	it := oneOp(t, OpSqueeze, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Float32, []int32{1, 1, 1, 5}, nil, nil)
+		out := b.AddTensor("out", Float32, []int32{1, 5}, nil, nil)
+		return []int32{in}, []int32{out}, []int32{in}
+	})
+	copy(it.Input(0).Float32(), []float32{1, 2, 3, 4, 5})
+	it.Invoke()
+	if it.Output(0).Float32()[4] != 5 {
+		t.Fatal("squeeze lost data")
+	}
+	// A transpose whose perm does not fit is refused at load time.
+	b := NewBuilder()
+	in := b.AddTensor("in", Float32, []int32{2, 3}, nil, nil)
+	perm := b.AddTensor("perm", Int32, []int32{2}, i32bytes(0, 0), nil)
+	out := b.AddTensor("out", Float32, []int32{3, 2}, nil, nil)
+	b.AddOperator(OpTranspose, 1, []int32{in, perm}, []int32{out}, nil)
+	b.SetIO([]int32{in}, []int32{out})
+	file, _ := b.Bytes()
+	m, _ := Parse(file)
+	if _, err := NewInterpreter(m, BuiltinOps(), Options{}); err == nil {
+		t.Fatal("perm [0 0] accepted")
+	}
+}
