@@ -168,3 +168,49 @@ func TestSqueezeAndBadShapes(t *testing.T) {
 		t.Fatal("perm [0 0] accepted")
 	}
 }
+
+// MEAN as global average pooling (MobileNet v2's head): the real mean,
+// quantised, within one step; float exactly the sum in order over the count.
+func TestMeanGlobalPool(t *testing.T) {
+	build := func(typ TensorType, q *Quantization, qo *Quantization) *Interpreter {
+		return oneOp(t, OpMean, nil, func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", typ, []int32{1, 7, 7, 5}, nil, q)
+			axes := b.AddTensor("axes", Int32, []int32{2}, i32bytes(1, 2), nil)
+			out := b.AddTensor("out", typ, []int32{1, 1, 1, 5}, nil, qo)
+			return []int32{in, axes}, []int32{out}, []int32{in}
+		})
+	}
+	it := build(Int8, q1(0.1, -20), q1(0.05, 3))
+	x := it.Input(0).Int8()
+	for i := range x {
+		x[i] = int8((i*37)%256 - 128)
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	for c := 0; c < 5; c++ {
+		s := 0.0
+		for p := 0; p < 49; p++ {
+			s += 0.1 * float64(int(x[p*5+c])+20)
+		}
+		want := math.Round(s/49/0.05) + 3
+		if got := it.Output(0).Int8()[c]; math.Abs(float64(got)-want) > 1 {
+			t.Fatalf("channel %d: %d, want %v", c, got, want)
+		}
+	}
+	it = build(Float32, nil, nil)
+	f := it.Input(0).Float32()
+	for i := range f {
+		f[i] = float32(i%11) * 0.3
+	}
+	it.Invoke()
+	for c := 0; c < 5; c++ {
+		var s float32
+		for p := 0; p < 49; p++ {
+			s += f[p*5+c]
+		}
+		if got := it.Output(0).Float32()[c]; got != s/49 {
+			t.Fatalf("float channel %d: %v, want %v", c, got, s/49)
+		}
+	}
+}

@@ -27,7 +27,16 @@
 // runs the real models of shared/conformance and compares their outputs
 // byte for byte with TFLite Micro's.
 //
-// Supported so far: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
-// AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX, ADD, QUANTIZE, DEQUANTIZE, RESHAPE,
-// int8 and float32; subgraph 0 of a model.
+// Supported so far, int8 and float32: CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX, ADD, SUB, MUL (with
+// broadcasting), MEAN, RELU, RELU6, PAD, TRANSPOSE, CONCATENATION, RESHAPE,
+// SQUEEZE, QUANTIZE, DEQUANTIZE; subgraph 0 of a model. [Builder] writes
+// models op by op.
+//
+// # Fast paths
+//
+// Int8 CONV_2D and DEPTHWISE_CONV_2D hoist the input offset out of their
+// inner loops (Σ w·(x+o) = Σ w·x + o·Σ w, exact in int32) and compute four
+// output channels per pass over the input; TestFastPathsMatchReference
+// compares them byte for byte with the reference loops on random shapes.
 package tflite

@@ -18,6 +18,7 @@ func BuiltinOps() *OpResolver {
 	r.Register(OpSqueeze, Registration{MaxVersion: 2, New: newReshape})
 	r.Register(OpRelu, Registration{MaxVersion: 3, New: newRelu})
 	r.Register(OpRelu6, Registration{MaxVersion: 3, New: newRelu6})
+	r.Register(OpMean, Registration{MaxVersion: 3, New: newMean})
 	r.Register(OpPad, Registration{MaxVersion: 4, New: newPad})
 	r.Register(OpTranspose, Registration{MaxVersion: 6, New: newTranspose})
 	r.Register(OpConcatenation, Registration{MaxVersion: 4, New: newConcatenation})
