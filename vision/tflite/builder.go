@@ -73,6 +73,8 @@ const (
 	optConcatenation   = 10
 	optAdd             = 11
 	optReshape         = 17
+	optStridedSlice    = 32
+	optLeakyRelu       = 75
 )
 
 // Conv2DOptions are CONV_2D's options.
@@ -103,6 +105,16 @@ func SoftmaxOptions(beta float32) *OptionsTable {
 // ConcatenationOptions are CONCATENATION's options.
 func ConcatenationOptions(axis int32) *OptionsTable {
 	return (&OptionsTable{Type: optConcatenation}).i32(0, axis).u8(1, 0)
+}
+
+// StridedSliceOptions are STRIDED_SLICE's options (masks by axis bit).
+func StridedSliceOptions(beginMask, endMask, shrinkAxisMask int32) *OptionsTable {
+	return (&OptionsTable{Type: optStridedSlice}).i32(0, beginMask).i32(1, endMask).i32(2, 0).i32(3, 0).i32(4, shrinkAxisMask)
+}
+
+// LeakyReluOptions are LEAKY_RELU's options.
+func LeakyReluOptions(alpha float32) *OptionsTable {
+	return (&OptionsTable{Type: optLeakyRelu}).f32(0, alpha)
 }
 
 // AddOptions are ADD's options.

@@ -214,3 +214,80 @@ func TestMeanGlobalPool(t *testing.T) {
 		}
 	}
 }
+
+func TestLeakyRelu(t *testing.T) {
+	it := oneOp(t, OpLeakyRelu, LeakyReluOptions(0.2), func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Int8, []int32{256}, nil, q1(0.05, 4))
+		out := b.AddTensor("out", Int8, []int32{256}, nil, q1(0.04, -10))
+		return []int32{in}, []int32{out}, []int32{in}
+	})
+	x := it.Input(0).Int8()
+	for i := range x {
+		x[i] = int8(i - 128)
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	for i, got := range it.Output(0).Int8() {
+		r := 0.05 * float64(int(x[i])-4)
+		if r < 0 {
+			r *= 0.2
+		}
+		want := math.Max(-128, math.Min(127, math.Round(r/0.04)-10))
+		if math.Abs(float64(got)-want) > 1 {
+			t.Fatalf("leaky_relu(%d) = %d, want %v", x[i], got, want)
+		}
+	}
+}
+
+func TestResizeNearest(t *testing.T) {
+	it := oneOp(t, OpResizeNearestNeighbor, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Float32, []int32{1, 2, 2, 1}, nil, nil)
+		size := b.AddTensor("size", Int32, []int32{2}, i32bytes(4, 4), nil)
+		out := b.AddTensor("out", Float32, []int32{1, 4, 4, 1}, nil, nil)
+		return []int32{in, size}, []int32{out}, []int32{in}
+	})
+	copy(it.Input(0).Float32(), []float32{1, 2, 3, 4})
+	it.Invoke()
+	want := []float32{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}
+	for i, v := range it.Output(0).Float32() {
+		if v != want[i] {
+			t.Fatalf("resized %v, want %v", it.Output(0).Float32(), want)
+		}
+	}
+}
+
+func TestStridedSlice(t *testing.T) {
+	// x[1:, ::-2] and x[2] (shrunk) of a 3×5 tensor.
+	run := func(begin, end, strides []int32, bm, em, sm int32, outShape []int32) []float32 {
+		it := oneOp(t, OpStridedSlice, StridedSliceOptions(bm, em, sm), func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", Float32, []int32{3, 5}, nil, nil)
+			bi := b.AddTensor("begin", Int32, []int32{2}, i32bytes(begin...), nil)
+			ei := b.AddTensor("end", Int32, []int32{2}, i32bytes(end...), nil)
+			si := b.AddTensor("strides", Int32, []int32{2}, i32bytes(strides...), nil)
+			out := b.AddTensor("out", Float32, outShape, nil, nil)
+			return []int32{in, bi, ei, si}, []int32{out}, []int32{in}
+		})
+		x := it.Input(0).Float32()
+		for i := range x {
+			x[i] = float32(i)
+		}
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		return it.Output(0).Float32()
+	}
+	got := run([]int32{1, 0}, []int32{0, 0}, []int32{1, -2}, 0b10, 0b11, 0, []int32{2, 3})
+	want := []float32{9, 7, 5, 14, 12, 10}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("x[1:, ::-2] = %v, want %v", got, want)
+		}
+	}
+	got = run([]int32{2, 0}, []int32{3, 5}, []int32{1, 1}, 0, 0, 0b01, []int32{5})
+	for i := 0; i < 5; i++ {
+		if got[i] != float32(10+i) {
+			t.Fatalf("x[2] = %v", got)
+		}
+	}
+}
