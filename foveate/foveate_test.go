@@ -278,3 +278,49 @@ func BenchmarkSample(b *testing.B) {
 		})
 	}
 }
+
+func TestConfigForCamera(t *testing.T) {
+	m, _ := device.NewCameraModel(640, 480, device.DegAngle(60))
+	c, err := ConfigForCamera(m, 128, device.DegAngle(30), device.DegAngle(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 30° is the frame's edge: half the width.
+	if math.Abs(c.MaxRadius-320) > 1e-6 {
+		t.Fatalf("30° → %v px, want 320", c.MaxRadius)
+	}
+	if want := m.FocalPx() * math.Tan(2*math.Pi/180); math.Abs(c.FoveaRadius-want) > 1e-9 {
+		t.Fatalf("fovea %v px, want %v", c.FoveaRadius, want)
+	}
+	if _, err := ConfigForCamera(m, 128, device.DegAngle(90), 0); err == nil {
+		t.Fatal("90° eccentricity accepted")
+	}
+}
+
+func TestCoarsePeriphery(t *testing.T) {
+	g := geometry(t)
+	r := New(g)
+	src := frameOf(640, 480, func(x, y float64) float64 { return 50 + 100*float64(int(x)/160%2) })
+	var im, co Image
+	r.Sample(&im, src, 320, 240)
+	if err := Coarse(&co, &im, g, 4); err != nil {
+		t.Fatal(err)
+	}
+	if co.Wedges != g.Wedges/4 || co.Rings != (g.Rings-g.FoveaRings+3)/4 {
+		t.Fatalf("coarse %d×%d", co.Rings, co.Wedges)
+	}
+	// Each coarse value is the mean of its valid block.
+	for r := 0; r < co.Rings; r++ {
+		for w := 0; w < co.Wedges; w++ {
+			if !co.Valid[r*co.Wedges+w] {
+				continue
+			}
+			if v := co.At(r, w, 0); v < 50-1e-3 || v > 150+1e-3 {
+				t.Fatalf("coarse (%d,%d) = %v outside the frame's range", r, w, v)
+			}
+		}
+	}
+	if err := Coarse(&co, &im, g, 3); err == nil {
+		t.Fatal("factor 3 of 128 wedges accepted")
+	}
+}
