@@ -291,3 +291,38 @@ func TestStridedSlice(t *testing.T) {
 		}
 	}
 }
+
+// LOGISTIC, TANH and HARD_SWISH on every int8 input: within one step of the
+// real function; float32 as the reference formula.
+func TestNonlinearInt8(t *testing.T) {
+	for _, c := range []struct {
+		op BuiltinOp
+		qo *Quantization
+		fn func(float64) float64
+	}{
+		{OpLogistic, q1(1.0/256, -128), func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }},
+		{OpTanh, q1(1.0/128, 0), math.Tanh},
+		{OpHardSwish, q1(0.03, -40), func(x float64) float64 { return x * math.Min(6, math.Max(0, x+3)) / 6 }},
+	} {
+		it := oneOp(t, c.op, nil, func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", Int8, []int32{256}, nil, q1(0.06, 5))
+			out := b.AddTensor("out", Int8, []int32{256}, nil, c.qo)
+			return []int32{in}, []int32{out}, []int32{in}
+		})
+		x := it.Input(0).Int8()
+		for i := range x {
+			x[i] = int8(i - 128)
+		}
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		s, z := float64(c.qo.Scale[0]), float64(c.qo.ZeroPoint[0])
+		for i, got := range it.Output(0).Int8() {
+			real := c.fn(0.06 * float64(int(x[i])-5))
+			want := math.Max(-128, math.Min(127, math.Round(real/s)+z))
+			if math.Abs(float64(got)-want) > 1 {
+				t.Fatalf("%s(%d → %.3f) = %d, want %v", c.op, x[i], 0.06*float64(int(x[i])-5), got, want)
+			}
+		}
+	}
+}
