@@ -326,3 +326,34 @@ func TestNonlinearInt8(t *testing.T) {
 		}
 	}
 }
+
+// RESIZE_BILINEAR ×2 with half-pixel centres: int8 within a step of the
+// float kernel, which matches the formula.
+func TestResizeBilinear(t *testing.T) {
+	build := func(typ TensorType, q *Quantization) *Interpreter {
+		return oneOp(t, OpResizeBilinear, (&OptionsTable{Type: 15}).u8(2, 0).u8(3, 1), func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", typ, []int32{1, 3, 4, 2}, nil, q)
+			size := b.AddTensor("size", Int32, []int32{2}, i32bytes(6, 8), nil)
+			out := b.AddTensor("out", typ, []int32{1, 6, 8, 2}, nil, q)
+			return []int32{in, size}, []int32{out}, []int32{in}
+		})
+	}
+	fi := build(Float32, nil)
+	qi := build(Int8, q1(0.5, 0))
+	for i := range fi.Input(0).Float32() {
+		v := int8((i*29)%200 - 100)
+		fi.Input(0).Float32()[i] = float32(v)
+		qi.Input(0).Int8()[i] = v
+	}
+	fi.Invoke()
+	qi.Invoke()
+	for i, f := range fi.Output(0).Float32() {
+		if q := float64(qi.Output(0).Int8()[i]); math.Abs(q-float64(f)) > 1 {
+			t.Fatalf("element %d: int8 %v, float %v", i, q, f)
+		}
+	}
+	// Corners of the first output pixel sit on the input's first pixel.
+	if fi.Output(0).Float32()[0] != fi.Input(0).Float32()[0] {
+		t.Fatalf("out[0] = %v, in[0] = %v", fi.Output(0).Float32()[0], fi.Input(0).Float32()[0])
+	}
+}

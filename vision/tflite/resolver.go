@@ -19,6 +19,7 @@ func BuiltinOps() *OpResolver {
 	r.Register(OpRelu, Registration{MaxVersion: 3, New: newRelu})
 	r.Register(OpRelu6, Registration{MaxVersion: 3, New: newRelu6})
 	r.Register(OpLeakyRelu, Registration{MaxVersion: 2, New: newLeakyRelu})
+	r.Register(OpResizeBilinear, Registration{MaxVersion: 4, New: newResizeBilinear})
 	r.Register(OpResizeNearestNeighbor, Registration{MaxVersion: 4, New: newResizeNearest})
 	r.Register(OpStridedSlice, Registration{MaxVersion: 6, New: newStridedSlice})
 	r.Register(OpLogistic, Registration{MaxVersion: 3, New: newLogistic})
