@@ -27,14 +27,12 @@
 // runs the real models of shared/conformance and compares their outputs
 // byte for byte with TFLite Micro's.
 //
-// Supported so far, int8 and float32: CONV_2D, DEPTHWISE_CONV_2D,
-// FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX, ADD, SUB, MUL (with
-// broadcasting), MEAN, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH, HARD_SWISH,
-// PAD, TRANSPOSE,
-// CONCATENATION, STRIDED_SLICE, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR,
-// RESHAPE,
-// SQUEEZE, QUANTIZE, DEQUANTIZE; subgraph 0 of a model. [Builder] writes
-// models op by op.
+// Supported operators, int8 and float32: CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX, ADD, SUB and MUL
+// (with broadcasting), MEAN, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH,
+// HARD_SWISH, PAD, TRANSPOSE, CONCATENATION, STRIDED_SLICE,
+// RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, RESHAPE, SQUEEZE, QUANTIZE and
+// DEQUANTIZE; subgraph 0 of a model. [Builder] writes models op by op.
 //
 // # Fast paths
 //
