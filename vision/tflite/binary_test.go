@@ -13,25 +13,12 @@ func q1(s float32, z int64) *Quantization {
 // binaryModel is one ADD, SUB or MUL over shapes a and b.
 func binaryModel(t *testing.T, op BuiltinOp, typ TensorType, a, b, out []int32, qa, qb, qo *Quantization) *Interpreter {
 	t.Helper()
-	bl := NewBuilder()
-	ia := bl.AddTensor("a", typ, a, nil, qa)
-	ib := bl.AddTensor("b", typ, b, nil, qb)
-	io := bl.AddTensor("o", typ, out, nil, qo)
-	bl.AddOperator(op, 1, []int32{ia, ib}, []int32{io}, nil)
-	bl.SetIO([]int32{ia, ib}, []int32{io})
-	file, err := bl.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Parse(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	it, err := NewInterpreter(m, BuiltinOps(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return it
+	return oneOp(t, op, nil, func(bl *Builder) ([]int32, []int32, []int32) {
+		ia := bl.AddTensor("a", typ, a, nil, qa)
+		ib := bl.AddTensor("b", typ, b, nil, qb)
+		io := bl.AddTensor("o", typ, out, nil, qo)
+		return []int32{ia, ib}, []int32{io}, []int32{ia, ib}
+	})
 }
 
 // naive index of the broadcast input for output position o.
@@ -106,15 +93,12 @@ func TestBinaryBroadcasting(t *testing.T) {
 		}
 	}
 	// Shapes that do not broadcast are refused at load time.
-	bl := NewBuilder()
-	ia := bl.AddTensor("a", Float32, []int32{2, 3}, nil, nil)
-	ib := bl.AddTensor("b", Float32, []int32{4}, nil, nil)
-	io := bl.AddTensor("o", Float32, []int32{2, 3}, nil, nil)
-	bl.AddOperator(OpAdd, 1, []int32{ia, ib}, []int32{io}, nil)
-	bl.SetIO([]int32{ia, ib}, []int32{io})
-	file, _ := bl.Bytes()
-	m, _ := Parse(file)
-	if _, err := NewInterpreter(m, BuiltinOps(), Options{}); err == nil {
+	if _, err := loadOneOp(OpAdd, nil, func(bl *Builder) ([]int32, []int32, []int32) {
+		ia := bl.AddTensor("a", Float32, []int32{2, 3}, nil, nil)
+		ib := bl.AddTensor("b", Float32, []int32{4}, nil, nil)
+		io := bl.AddTensor("o", Float32, []int32{2, 3}, nil, nil)
+		return []int32{ia, ib}, []int32{io}, []int32{ia, ib}
+	}); err == nil {
 		t.Fatal("[2 3] + [4] accepted")
 	}
 }

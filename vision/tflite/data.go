@@ -18,15 +18,15 @@ func newRelu() Kernel  { return &reluKernel{} }
 func newRelu6() Kernel { return &reluKernel{six: true} }
 
 func (k *reluKernel) Prepare(n *Node) error {
-	in, out := n.Input(0), n.Output(0)
-	if in == nil || out == nil || in.NumElements() != out.NumElements() || in.Type != out.Type {
-		return n.errf("input and output must match in type and size")
+	in, out, err := unaryIO(n)
+	if err != nil {
+		return err
 	}
 	switch in.Type {
 	case Float32:
 	case Int8:
-		if in.Quant == nil || out.Quant == nil {
-			return n.errf("int8 tensors without quantisation parameters")
+		if err := requireQuant(n, in, out); err != nil {
+			return err
 		}
 		if k.six { // RELU6 clamps in the input's own quantisation
 			k.zero = in.ZeroPoint()

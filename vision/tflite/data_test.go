@@ -14,22 +14,27 @@ func i32bytes(v ...int32) []byte {
 	return b
 }
 
-// oneOp builds and prepares a model of one operator.
-func oneOp(t *testing.T, op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) *Interpreter {
-	t.Helper()
+// loadOneOp builds a model of one operator and prepares an interpreter.
+func loadOneOp(op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) (*Interpreter, error) {
 	b := NewBuilder()
 	ins, outs, io := build(b)
 	b.AddOperator(op, 1, ins, outs, opts)
 	b.SetIO(io, outs)
 	file, err := b.Bytes()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	m, err := Parse(file)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	it, err := NewInterpreter(m, BuiltinOps(), Options{})
+	return NewInterpreter(m, BuiltinOps(), Options{})
+}
+
+// oneOp is loadOneOp that must succeed.
+func oneOp(t *testing.T, op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) *Interpreter {
+	t.Helper()
+	it, err := loadOneOp(op, opts, build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,15 +161,12 @@ func TestSqueezeAndBadShapes(t *testing.T) {
 		t.Fatal("squeeze lost data")
 	}
 	// A transpose whose perm does not fit is refused at load time.
-	b := NewBuilder()
-	in := b.AddTensor("in", Float32, []int32{2, 3}, nil, nil)
-	perm := b.AddTensor("perm", Int32, []int32{2}, i32bytes(0, 0), nil)
-	out := b.AddTensor("out", Float32, []int32{3, 2}, nil, nil)
-	b.AddOperator(OpTranspose, 1, []int32{in, perm}, []int32{out}, nil)
-	b.SetIO([]int32{in}, []int32{out})
-	file, _ := b.Bytes()
-	m, _ := Parse(file)
-	if _, err := NewInterpreter(m, BuiltinOps(), Options{}); err == nil {
+	if _, err := loadOneOp(OpTranspose, nil, func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Float32, []int32{2, 3}, nil, nil)
+		perm := b.AddTensor("perm", Int32, []int32{2}, i32bytes(0, 0), nil)
+		out := b.AddTensor("out", Float32, []int32{3, 2}, nil, nil)
+		return []int32{in, perm}, []int32{out}, []int32{in}
+	}); err == nil {
 		t.Fatal("perm [0 0] accepted")
 	}
 }

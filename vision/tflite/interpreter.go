@@ -109,6 +109,26 @@ func (n *Node) errf(format string, a ...any) error {
 	return fmt.Errorf("tflite: %s (operator %d): %s", n.Op, n.Index, fmt.Sprintf(format, a...))
 }
 
+// unaryIO returns an element-wise operator's input and output, checked to
+// exist and share type and element count.
+func unaryIO(n *Node) (in, out *RTensor, err error) {
+	in, out = n.Input(0), n.Output(0)
+	if in == nil || out == nil || in.Type != out.Type || in.NumElements() != out.NumElements() {
+		return nil, nil, n.errf("input and output must match in type and size")
+	}
+	return in, out, nil
+}
+
+// requireQuant fails unless every tensor carries quantisation parameters.
+func requireQuant(n *Node, ts ...*RTensor) error {
+	for _, t := range ts {
+		if t.Quant == nil || len(t.Quant.Scale) == 0 {
+			return n.errf("%s tensor %q without quantisation parameters", t.Type, t.Name)
+		}
+	}
+	return nil
+}
+
 // Kernel is one operator's implementation, in TFLite Micro's shape: all
 // validation and precomputation in Prepare, a lean Eval that allocates
 // nothing.

@@ -24,15 +24,15 @@ func (k *leakyReluKernel) Prepare(n *Node) error {
 	if math.IsNaN(float64(k.alpha)) || math.IsInf(float64(k.alpha), 0) {
 		return n.errf("alpha %v is not finite", k.alpha)
 	}
-	in, out := n.Input(0), n.Output(0)
-	if in == nil || out == nil || in.Type != out.Type || in.NumElements() != out.NumElements() {
-		return n.errf("input and output must match in type and size")
+	in, out, err := unaryIO(n)
+	if err != nil {
+		return err
 	}
 	switch in.Type {
 	case Float32:
 	case Int8:
-		if in.Quant == nil || out.Quant == nil {
-			return n.errf("int8 tensors without quantisation parameters")
+		if err := requireQuant(n, in, out); err != nil {
+			return err
 		}
 		k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
 		// TFLite Micro forms both ratios in float before widening.

@@ -21,15 +21,15 @@ func newTanh() Kernel     { return &sigmoidTanhKernel{tanh: true} }
 const sigmoidInputIntBits = 4
 
 func (k *sigmoidTanhKernel) Prepare(n *Node) error {
-	in, out := n.Input(0), n.Output(0)
-	if in == nil || out == nil || in.Type != out.Type || in.NumElements() != out.NumElements() {
-		return n.errf("input and output must match in type and size")
+	in, out, err := unaryIO(n)
+	if err != nil {
+		return err
 	}
 	switch in.Type {
 	case Float32:
 	case Int8:
-		if in.Quant == nil || out.Quant == nil {
-			return n.errf("int8 tensors without quantisation parameters")
+		if err := requireQuant(n, in, out); err != nil {
+			return err
 		}
 		wantZero, wantScale := int32(-128), 1.0/256
 		if k.tanh {
@@ -156,15 +156,15 @@ func downScaleInt32ToInt16Multiplier(m int32) int16 {
 }
 
 func (k *hardSwishKernel) Prepare(n *Node) error {
-	in, out := n.Input(0), n.Output(0)
-	if in == nil || out == nil || in.Type != out.Type || in.NumElements() != out.NumElements() {
-		return n.errf("input and output must match in type and size")
+	in, out, err := unaryIO(n)
+	if err != nil {
+		return err
 	}
 	switch in.Type {
 	case Float32:
 	case Int8:
-		if in.Quant == nil || out.Quant == nil {
-			return n.errf("int8 tensors without quantisation parameters")
+		if err := requireQuant(n, in, out); err != nil {
+			return err
 		}
 		k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
 		hires := (1.0 / 128.0) * in.Scale() // float32, as TFLite Micro
