@@ -1,6 +1,6 @@
 module github.com/fovea-vision/fovea
 
-go 1.25.0
+go 1.26.0
 
 require (
 	gopkg.in/yaml.v3 v3.0.1
@@ -8,3 +8,5 @@ require (
 )
 
 require gocv.io/x/gocv v0.31.0
+
+require golang.org/x/sys v0.50.0

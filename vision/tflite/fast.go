@@ -24,7 +24,21 @@ func dotInt8(a, b []int8) int32 {
 }
 
 // dot4Int8 is four dot products of x with w0…w3, sharing each load of x.
+// On amd64 with AVX2 the first multiple of 16 elements runs in assembly
+// (dot4Int8AVX2, the same sums: integer addition is exact and wraps alike).
 func dot4Int8(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
+	if n16 := len(x) &^ 15; useAVX2 && n16 > 0 {
+		s0, s1, s2, s3 = dot4Int8Asm(x[:n16], w0[:n16], w1[:n16], w2[:n16], w3[:n16])
+		t0, t1, t2, t3 := dot4Int8Go(x[n16:], w0[n16:], w1[n16:], w2[n16:], w3[n16:])
+		return s0 + t0, s1 + t1, s2 + t2, s3 + t3
+	}
+	return dot4Int8Go(x, w0, w1, w2, w3)
+}
+
+// dot4Int8Go is the pure-Go twin of the assembly kernel:
+//
+//	for i := range x { s0 += x[i]*w0[i]; s1 += x[i]*w1[i]; … }
+func dot4Int8Go(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
 	n := len(x)
 	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
 	for i, v := range x {

@@ -1,0 +1,22 @@
+package tflite
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the AVX2 kernels; tests turn it off to run the Go twins.
+var useAVX2 = cpu.X86.HasAVX2
+
+// dot4Int8AVX2 computes, for n a positive multiple of 16,
+//
+//	for i := 0; i < n; i++ { s0 += x[i]*w0[i]; s1 += x[i]*w1[i]; s2 += …; s3 += … }
+//
+// sign-extending 16 bytes at a time to int16 and multiplying pairs into
+// int32 with VPMADDWD.
+//
+//go:noescape
+func dot4Int8AVX2(x, w0, w1, w2, w3 *int8, n int) (s0, s1, s2, s3 int32)
+
+func dot4Int8Asm(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
+	n := len(x)
+	_, _, _, _ = w0[n-1], w1[n-1], w2[n-1], w3[n-1] // bounds, once
+	return dot4Int8AVX2(&x[0], &w0[0], &w1[0], &w2[0], &w3[0], n)
+}
