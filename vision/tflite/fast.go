@@ -51,6 +51,25 @@ func dot4Int8Go(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
 	return
 }
 
+// macInt8 is acc[i] += x[i]·w[i], in AVX2 where it can.
+func macInt8(acc []int32, x, w []int8) {
+	if n16 := len(x) &^ 15; useAVX2 && n16 > 0 {
+		macInt8Asm(acc[:n16], x[:n16], w[:n16])
+		macInt8Go(acc[n16:], x[n16:], w[n16:])
+		return
+	}
+	macInt8Go(acc, x, w)
+}
+
+// macInt8Go is macInt8's pure-Go twin.
+func macInt8Go(acc []int32, x, w []int8) {
+	w = w[:len(x)]
+	acc = acc[:len(x)]
+	for i, v := range x {
+		acc[i] += int32(v) * int32(w[i])
+	}
+}
+
 // sumInt8 is Σ a[i].
 func sumInt8(a []int8) int32 {
 	var s int32
@@ -205,6 +224,10 @@ func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
 							off = 0
 						}
 						if dm == 1 {
+							if interior {
+								macInt8(acc, xr, wr)
+								continue
+							}
 							for c, xv := range xr {
 								acc[c] += int32(wr[c]) * (int32(xv) + off)
 							}

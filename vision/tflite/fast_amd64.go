@@ -20,3 +20,16 @@ func dot4Int8Asm(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
 	_, _, _, _ = w0[n-1], w1[n-1], w2[n-1], w3[n-1] // bounds, once
 	return dot4Int8AVX2(&x[0], &w0[0], &w1[0], &w2[0], &w3[0], n)
 }
+
+// macInt8AVX2 computes, for n a positive multiple of 16,
+//
+//	for i := 0; i < n; i++ { acc[i] += int32(x[i]) * int32(w[i]) }
+//
+//go:noescape
+func macInt8AVX2(acc *int32, x, w *int8, n int)
+
+func macInt8Asm(acc []int32, x, w []int8) {
+	n := len(x)
+	_, _ = acc[n-1], w[n-1]
+	macInt8AVX2(&acc[0], &x[0], &w[0], n)
+}

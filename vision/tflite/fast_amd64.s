@@ -76,3 +76,33 @@ done:
 	MOVL         AX, s3+60(FP)
 	VZEROUPPER
 	RET
+
+// func macInt8AVX2(acc *int32, x, w *int8, n int)
+TEXT ·macInt8AVX2(SB), NOSPLIT, $0-32
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ w+16(FP), R8
+	MOVQ n+24(FP), CX
+
+mloop:
+	CMPQ CX, $16
+	JL   mdone
+	VPMOVSXBW (SI), Y0
+	VPMOVSXBW (R8), Y1
+	VPMULLW   Y0, Y1, Y1       // 16 products, each within int16 (|x·w| ≤ 16384)
+	VEXTRACTI128 $1, Y1, X2
+	VPMOVSXWD X1, Y1           // products 0-7 as int32
+	VPMOVSXWD X2, Y2           // products 8-15
+	VPADDD    (DI), Y1, Y1
+	VPADDD    32(DI), Y2, Y2
+	VMOVDQU   Y1, (DI)
+	VMOVDQU   Y2, 32(DI)
+	ADDQ      $16, SI
+	ADDQ      $16, R8
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JMP       mloop
+
+mdone:
+	VZEROUPPER
+	RET

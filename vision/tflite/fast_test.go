@@ -154,3 +154,24 @@ func BenchmarkDot4(b *testing.B) {
 		})
 	}
 }
+
+func TestMacAsmMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{16, 32, 64, 256} {
+		x, w := make([]int8, n), make([]int8, n)
+		a, b := make([]int32, n), make([]int32, n)
+		for i := range x {
+			x[i], w[i] = int8(r.IntN(256)-128), int8(r.IntN(256)-128)
+			a[i] = int32(r.Uint32())
+			b[i] = a[i]
+		}
+		x[0], w[0] = -128, -128
+		macInt8Asm(a, x, w)
+		macInt8Go(b, x, w)
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("n=%d element %d: asm %d, Go %d", n, i, a[i], b[i])
+			}
+		}
+	}
+}
