@@ -26,6 +26,7 @@ type Config struct {
 	Camera    CameraConfig    `yaml:"camera"`
 	Head      HeadConfig      `yaml:"head"`
 	Sim       SimConfig       `yaml:"sim"`
+	Retina    RetinaConfig    `yaml:"retina"`
 	Attention AttentionConfig `yaml:"attention"`
 	Gaze      GazeConfig      `yaml:"gaze"`
 	Preview   PreviewConfig   `yaml:"preview"`
@@ -66,6 +67,11 @@ type SimConfig struct {
 	Latency       time.Duration `yaml:"latency"`
 }
 
+// RetinaConfig sets up the log-polar retina sampled at the gaze.
+type RetinaConfig struct {
+	Wedges int `yaml:"wedges"` // samples per ring; 0 turns the retina off
+}
+
 // AttentionConfig tunes saliency and inhibition of return.
 type AttentionConfig struct {
 	Scale    int           `yaml:"scale"`
@@ -103,6 +109,7 @@ func DefaultConfig() Config {
 		Head:     HeadConfig{Driver: "sim", PanMin: deg(-90), PanMax: deg(90), TiltMin: deg(-45), TiltMax: deg(60)},
 		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
+		Retina:    RetinaConfig{Wedges: 128},
 		Attention: AttentionConfig{Scale: 8, IORSigma: deg(3), IORDecay: 12 * time.Second},
 		Gaze:      GazeConfig{Dwell: 300 * time.Millisecond},
 		Preview:   PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
@@ -299,6 +306,7 @@ func (c *Config) Validate() error {
 	check(s.DeadBand.Deg() >= 0 && s.DeadBand.Deg() <= 10, "sim.dead_band", "%s outside [0°, 10°]", s.DeadBand.Angle)
 	check(s.Lag > 0 && s.Lag <= time.Second, "sim.lag", "%v outside (0, 1s]", s.Lag)
 	check(s.Latency >= 0 && s.Latency <= time.Second, "sim.latency", "%v outside [0, 1s]", s.Latency)
+	check(c.Retina.Wedges == 0 || (c.Retina.Wedges >= 8 && c.Retina.Wedges <= 4096), "retina.wedges", "%d: 0 (off) or 8 to 4096", c.Retina.Wedges)
 	a := &c.Attention
 	check(a.Scale >= 1 && a.Scale <= 64, "attention.scale", "%d outside [1, 64]", a.Scale)
 	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)

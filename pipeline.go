@@ -10,6 +10,7 @@ import (
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim"
+	"github.com/fovea-vision/fovea/foveate"
 )
 
 // Point is a position in frame pixels.
@@ -37,6 +38,13 @@ type FrameSink interface {
 	Publish(f *device.Frame, ov *Overlay)
 }
 
+// RetinaSink is a FrameSink that also shows what the retina sampled: im
+// fixated at frame pixel (fx, fy) of a w×h frame. Like Publish, it must not
+// block or retain im.
+type RetinaSink interface {
+	PublishRetina(im *foveate.Image, fx, fy float64, w, h int)
+}
+
 // Fixation is one landing of the head, in world angles.
 type Fixation struct {
 	Time     time.Duration `json:"-"`
@@ -54,15 +62,17 @@ type Pipeline struct {
 	Model     device.CameraModel
 	Attention *control.Attention
 	Gaze      *control.Gaze
-	Clock     sim.Clock  // the loop's time: simulated, or wall time for real cameras
-	Sink      FrameSink  // optional
-	World     *sim.World // optional ground truth, for scoring
+	Clock     sim.Clock       // the loop's time: simulated, or wall time for real cameras
+	Sink      FrameSink       // optional
+	World     *sim.World      // optional ground truth, for scoring
+	Retina    *foveate.Retina // optional: samples every frame at the gaze
 	Log       *slog.Logger
 
 	MotorPeriod time.Duration // the motor loop's period; 10 ms (100 Hz) when zero
 	ParkPose    device.Pose   // where the head goes at shutdown
 
-	latCapture, latAttention, latControl, latF2C *Recorder
+	latCapture, latRetina, latAttention, latControl, latF2C *Recorder
+	cortical                                                foveate.Image
 
 	mu        sync.Mutex
 	captured  uint64
@@ -107,7 +117,7 @@ func (p *Pipeline) Init() error {
 		return fmt.Errorf("fovea: pipeline: motor period %v slower than 100 Hz", p.MotorPeriod)
 	}
 	const keep = 8192
-	p.latCapture, p.latAttention, p.latControl, p.latF2C = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
+	p.latCapture, p.latRetina, p.latAttention, p.latControl, p.latF2C = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
 	p.fixated = map[int]bool{}
 	p.start = time.Now()
 	return nil
@@ -124,6 +134,11 @@ func (p *Pipeline) cameraPose() device.Pose {
 
 // perceive runs attention on one frame and publishes the observation.
 func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, captured time.Duration, o *Overlay) error {
+	if p.Retina != nil {
+		if err := p.sampleRetina(f, gaze); err != nil {
+			return err
+		}
+	}
 	t0 := time.Now()
 	tgt, err := p.Attention.Process(f, gaze, stable, captured)
 	if err != nil {
@@ -141,6 +156,24 @@ func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, capt
 	p.mu.Unlock()
 	if p.Sink != nil {
 		p.Sink.Publish(f, o)
+	}
+	return nil
+}
+
+// sampleRetina samples the frame at the gaze and shows it to the sink.
+func (p *Pipeline) sampleRetina(f *device.Frame, gaze device.Pose) error {
+	t0 := time.Now()
+	gp, gt := gaze.Deg()
+	x, y, ok := p.Model.WorldToPixel(gp, gt, f.Pose)
+	if !ok {
+		return nil // gaze behind the camera: nothing to sample
+	}
+	if err := p.Retina.Sample(&p.cortical, f, x, y); err != nil {
+		return fmt.Errorf("fovea: retina: %w", err)
+	}
+	p.latRetina.Record(time.Since(t0))
+	if rs, ok := p.Sink.(RetinaSink); ok {
+		rs.PublishRetina(&p.cortical, x, y, f.Width, f.Height)
 	}
 	return nil
 }

@@ -47,12 +47,16 @@ func (p *Pipeline) Report(elapsed time.Duration) Report {
 }
 
 func (p *Pipeline) latencies() map[string]Quantiles {
-	return map[string]Quantiles{
+	m := map[string]Quantiles{
 		"capture":          p.latCapture.Quantiles(),
 		"attention":        p.latAttention.Quantiles(),
 		"control":          p.latControl.Quantiles(),
 		"frame_to_command": p.latF2C.Quantiles(),
 	}
+	if p.Retina != nil {
+		m["retina"] = p.latRetina.Quantiles()
+	}
+	return m
 }
 
 // Status is a live snapshot for the preview's JSON endpoint.

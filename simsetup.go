@@ -3,10 +3,12 @@ package fovea
 import (
 	"fmt"
 	"log/slog"
+	"math"
 
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim"
+	"github.com/fovea-vision/fovea/foveate"
 )
 
 // Limits returns the head's limits from the configuration.
@@ -36,6 +38,22 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 		return nil, nil, err
 	}
 	return att, gz, nil
+}
+
+// NewRetina builds the configured retina for frames of model m, out to the
+// frame's corners; nil when the retina is off.
+func NewRetina(c RetinaConfig, m device.CameraModel) (*foveate.Retina, error) {
+	if c.Wedges == 0 {
+		return nil, nil
+	}
+	rc := foveate.DefaultConfig
+	rc.Wedges = c.Wedges
+	rc.MaxRadius = math.Hypot(float64(m.Width), float64(m.Height)) / 2
+	g, err := foveate.NewGeometry(rc)
+	if err != nil {
+		return nil, err
+	}
+	return foveate.New(g), nil
 }
 
 // Sim is the simulated world wired to a pipeline.
@@ -89,7 +107,11 @@ func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{Camera: cam, Head: g, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log,
+	ret, err := NewRetina(c.Retina, m)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{Camera: cam, Head: g, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
 	return &Sim{World: world, Gimbal: g, Camera: cam, Pipeline: p}, nil
 }

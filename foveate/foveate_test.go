@@ -118,7 +118,7 @@ func TestForwardInverseInsideFovea(t *testing.T) {
 	if err := r.Sample(&im, src, fx, fy); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Reconstruct(&back, &im, 640, 480, fx, fy); err != nil {
+	if err := r.Reconstruct(&back, &im, 640, 480, fx, fy, 1); err != nil {
 		t.Fatal(err)
 	}
 	var sum float64

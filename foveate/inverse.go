@@ -8,19 +8,21 @@ import (
 )
 
 // Reconstruct draws the cartesian image that cortical image im represents,
-// fixated at (fx, fy), into dst (resized to w×h, im's channels): sharp at
+// fixated at frame pixel (fx, fy), into dst (resized to w×h, im's
+// channels), output pixel (x, y) showing frame pixel (x·scale, y·scale)
+// (scale 2 draws a 640×480 view at 320×240): sharp at
 // the fixation, ever coarser outwards, as the retina saw it. Each pixel
 // interpolates bilinearly between the four nearest samples in (ring,
 // wedge) space, wrapping around in angle; pixels beyond the outermost ring
 // or whose samples are all invalid are zero. For display: it computes a
 // logarithm and an arctangent per pixel.
-func (r *Retina) Reconstruct(dst *device.Frame, im *Image, w, h int, fx, fy float64) error {
+func (r *Retina) Reconstruct(dst *device.Frame, im *Image, w, h int, fx, fy, scale float64) error {
 	g := r.g
 	if im.Rings != g.Rings || im.Wedges != g.Wedges || (im.Channels != 1 && im.Channels != 3) {
 		return fmt.Errorf("foveate: reconstruct: image of %d×%d×%d for a %d×%d retina", im.Rings, im.Wedges, im.Channels, g.Rings, g.Wedges)
 	}
-	if w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 {
-		return fmt.Errorf("foveate: reconstruct: size %dx%d", w, h)
+	if w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 || !(scale > 0 && scale <= 64) {
+		return fmt.Errorf("foveate: reconstruct: size %dx%d at scale %v", w, h, scale)
 	}
 	ch := im.Channels
 	dst.Reset(w, h, ch)
@@ -28,7 +30,7 @@ func (r *Retina) Reconstruct(dst *device.Frame, im *Image, w, h int, fx, fy floa
 	for y := 0; y < h; y++ {
 		row := dst.Pix[y*dst.Stride:]
 		for x := 0; x < w; x++ {
-			dx, dy := float64(x)-fx, fy-float64(y)
+			dx, dy := float64(x)*scale-fx, fy-float64(y)*scale
 			rad := math.Hypot(dx, dy)
 			out := row[x*ch : x*ch+ch]
 			rho := g.RingCoord(rad) - 0.5

@@ -13,6 +13,7 @@ import (
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/foveate"
 	"gocv.io/x/gocv"
 )
 
@@ -29,6 +30,17 @@ type Encoder struct {
 	ov      fovea.Overlay
 	fresh   bool
 	signal  chan struct{}
+
+	// The retina's view, when enabled: the cortical image reconstructed
+	// as a foveated picture at half the frame's size.
+	retOut   *Broadcaster
+	retina   *foveate.Retina
+	im       foveate.Image
+	imFx     float64
+	imFy     float64
+	imW, imH int
+	imFresh  bool
+	recon    device.Frame
 
 	encoded atomic.Uint64
 	skipped atomic.Uint64
@@ -67,6 +79,29 @@ func (e *Encoder) Publish(f *device.Frame, ov *fovea.Overlay) {
 	}
 }
 
+// EnableRetina also streams what retina r samples to out.
+func (e *Encoder) EnableRetina(out *Broadcaster, r *foveate.Retina) {
+	e.retOut, e.retina = out, r
+}
+
+// PublishRetina implements fovea.RetinaSink: it keeps a copy of the
+// cortical image while someone watches the retina stream.
+func (e *Encoder) PublishRetina(im *foveate.Image, fx, fy float64, w, h int) {
+	if e.retOut == nil || e.retOut.Clients() == 0 {
+		return
+	}
+	e.mu.Lock()
+	e.im.Reset(im.Rings, im.Wedges, im.Channels)
+	copy(e.im.Pix, im.Pix)
+	copy(e.im.Valid, im.Valid)
+	e.imFx, e.imFy, e.imW, e.imH, e.imFresh = fx, fy, w, h, true
+	e.mu.Unlock()
+	select {
+	case e.signal <- struct{}{}:
+	default:
+	}
+}
+
 // Encoded is how many frames were encoded so far.
 func (e *Encoder) Encoded() uint64 { return e.encoded.Load() }
 
@@ -76,10 +111,12 @@ func (e *Encoder) LastEncode() time.Duration { return time.Duration(e.lastNs.Loa
 // Run encodes until ctx ends. It owns the OpenCV buffers; run it on one
 // goroutine.
 func (e *Encoder) Run(ctx context.Context) error {
-	var mat *gocv.Mat // nil until the first frame; a zero gocv.Mat is unusable
+	var mat, rmat *gocv.Mat // nil until the first frame; a zero gocv.Mat is unusable
 	defer func() {
-		if mat != nil {
-			mat.Close()
+		for _, m := range []*gocv.Mat{mat, rmat} {
+			if m != nil {
+				m.Close()
+			}
 		}
 	}()
 	var last time.Time
@@ -109,17 +146,46 @@ func (e *Encoder) Run(ctx context.Context) error {
 			e.encoded.Add(1)
 			e.lastNs.Store(int64(time.Since(last)))
 		}
+		if rj, err := e.encodeRetina(&rmat); err != nil {
+			e.encErr.Store(err)
+		} else if rj != nil {
+			e.retOut.Set(rj)
+		}
 	}
 }
 
-// encodeNext copies the pending frame into mat, draws and encodes it.
-func (e *Encoder) encodeNext(mp **gocv.Mat) ([]byte, error) {
+// encodeRetina reconstructs the pending cortical image at half the frame's
+// size, marks the fixation and encodes it.
+func (e *Encoder) encodeRetina(mp **gocv.Mat) ([]byte, error) {
 	e.mu.Lock()
-	if !e.fresh {
+	if !e.imFresh {
 		e.mu.Unlock()
 		return nil, nil
 	}
-	f := &e.pending
+	e.imFresh = false
+	const scale = 2
+	err := e.retina.Reconstruct(&e.recon, &e.im, e.imW/scale, e.imH/scale, e.imFx, e.imFy, scale)
+	fx, fy := e.imFx/scale, e.imFy/scale
+	e.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("preview: retina: %w", err)
+	}
+	mat, err := toMat(mp, &e.recon)
+	if err != nil {
+		return nil, err
+	}
+	gocv.Circle(mat, image.Pt(int(fx+0.5), int(fy+0.5)), 3, colGaze, -1)
+	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, *mat, []int{gocv.IMWriteJpegQuality, e.quality})
+	if err != nil {
+		return nil, fmt.Errorf("preview: encode: %w", err)
+	}
+	defer buf.Close()
+	return bytes.Clone(buf.GetBytes()), nil
+}
+
+// toMat copies f into the Mat *mp, (re)allocating it when the size or type
+// changes, and converts gray to BGR.
+func toMat(mp **gocv.Mat, f *device.Frame) (*gocv.Mat, error) {
 	typ := gocv.MatTypeCV8UC3
 	if f.Channels == 1 {
 		typ = gocv.MatTypeCV8UC1
@@ -134,20 +200,31 @@ func (e *Encoder) encodeNext(mp **gocv.Mat) ([]byte, error) {
 	mat := *mp
 	dst, err := mat.DataPtrUint8()
 	if err != nil {
-		e.mu.Unlock()
 		return nil, fmt.Errorf("preview: encode: %w", err)
 	}
 	row := f.Width * f.Channels
 	for y := 0; y < f.Height; y++ {
 		copy(dst[y*row:(y+1)*row], f.Pix[y*f.Stride:])
 	}
+	if f.Channels == 1 {
+		gocv.CvtColor(*mat, mat, gocv.ColorGrayToBGR)
+	}
+	return mat, nil
+}
+
+// encodeNext copies the pending frame into a Mat, draws and encodes it.
+func (e *Encoder) encodeNext(mp **gocv.Mat) ([]byte, error) {
+	e.mu.Lock()
+	if !e.fresh {
+		e.mu.Unlock()
+		return nil, nil
+	}
+	mat, err := toMat(mp, &e.pending)
 	ov := e.ov
-	gray := f.Channels == 1
 	e.fresh = false
 	e.mu.Unlock()
-
-	if gray {
-		gocv.CvtColor(*mat, mat, gocv.ColorGrayToBGR)
+	if err != nil {
+		return nil, err
 	}
 	drawOverlay(mat, &ov)
 	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, *mat, []int{gocv.IMWriteJpegQuality, e.quality})

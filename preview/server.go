@@ -20,9 +20,10 @@ const boundary = "foveaframe"
 
 // Server serves the preview over HTTP.
 type Server struct {
-	frames *Broadcaster
-	status func() any
-	log    *slog.Logger
+	frames  *Broadcaster
+	streams []*Broadcaster // every stream, closed on shutdown
+	status  func() any
+	log     *slog.Logger
 	// WriteTimeout cuts off a client that accepts no bytes for this long.
 	WriteTimeout time.Duration
 	mux          *http.ServeMux
@@ -36,7 +37,7 @@ func NewServer(frames *Broadcaster, status func() any, log *slog.Logger) *Server
 	}
 	s := &Server{frames: frames, status: status, log: log, WriteTimeout: 10 * time.Second, mux: http.NewServeMux()}
 	s.mux.HandleFunc("/{$}", s.handleIndex)
-	s.mux.HandleFunc("/stream.mjpg", s.handleStream)
+	s.AddStream("/stream.mjpg", frames)
 	s.mux.HandleFunc("/snapshot.jpg", s.handleSnapshot)
 	s.mux.HandleFunc("/api/status", s.handleStatus)
 	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +46,12 @@ func NewServer(frames *Broadcaster, status func() any, log *slog.Logger) *Server
 		}
 	})
 	return s
+}
+
+// AddStream serves b as an MJPEG stream at path. Call it before Serve.
+func (s *Server) AddStream(path string, b *Broadcaster) {
+	s.streams = append(s.streams, b)
+	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { s.handleStream(w, r, b) })
 }
 
 // ServeHTTP implements http.Handler.
@@ -108,11 +115,11 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 // handleStream writes frames as multipart/x-mixed-replace until the client
 // leaves, the server closes, or a write stalls beyond WriteTimeout. It runs
 // on the client's own goroutine: a slow client skips frames and delays no one.
-func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, frames *Broadcaster) {
 	if !getOnly(w, r) {
 		return
 	}
-	done := s.frames.Watch()
+	done := frames.Watch()
 	defer done()
 	rc := http.NewResponseController(w)
 	h := w.Header()
@@ -126,7 +133,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	var hdr []byte
 	var gen uint64
 	for {
-		jpg, g, err := s.frames.Wait(r.Context(), gen)
+		jpg, g, err := frames.Wait(r.Context(), gen)
 		if err != nil {
 			return
 		}
@@ -160,7 +167,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("preview: serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.frames.Close()
+	for _, b := range s.streams {
+		b.Close()
+	}
 	shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shut)

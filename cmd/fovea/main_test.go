@@ -169,6 +169,21 @@ func TestShutdownWithPreview(t *testing.T) {
 			t.Fatalf("frame %d: %v", i, err)
 		}
 	}
+	// The retina's view streams too: the foveated picture at half size.
+	rresp, err := client.Get(url + "retina.mjpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rparams, _ := mime.ParseMediaType(rresp.Header.Get("Content-Type"))
+	rp, err := multipart.NewReader(rresp.Body, rparams["boundary"]).NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(rp)
+	if err != nil || img.Bounds().Dx() != 320 || img.Bounds().Dy() != 240 {
+		t.Fatalf("retina frame: %v, %v", img.Bounds(), err)
+	}
+	rresp.Body.Close()
 	cancel() // what SIGTERM does
 	if err := <-done; err != nil {
 		t.Fatal(err)

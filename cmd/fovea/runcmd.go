@@ -91,6 +91,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log.Info("camera open", "source", cfg.Camera.Source, "size", fmt.Sprintf("%dx%d", f.Width, f.Height), "hfov", cfg.Camera.HFOV.Angle.String())
-	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log}
+	ret, err := fovea.NewRetina(cfg.Retina, m)
+	if err != nil {
+		return err
+	}
+	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret}
 	return execute(ctx, p, cfg, &c, log, false)
 }
