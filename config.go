@@ -47,13 +47,31 @@ type CameraConfig struct {
 
 // HeadConfig selects the pan-tilt head.
 type HeadConfig struct {
-	Driver   string `yaml:"driver"` // "sim" (simulated gimbal) or "fixed" (no head: the gaze moves over a still camera)
+	// Driver is "sim" (simulated gimbal), "fixed" (no head: the gaze moves
+	// over a still camera) or "pca9685" (two servos on a PCA9685 over I²C).
+	Driver   string `yaml:"driver"`
 	PanMin   Angle  `yaml:"pan_min"`
 	PanMax   Angle  `yaml:"pan_max"`
 	TiltMin  Angle  `yaml:"tilt_min"`
 	TiltMax  Angle  `yaml:"tilt_max"`
 	ParkPan  Angle  `yaml:"park_pan"`
 	ParkTilt Angle  `yaml:"park_tilt"`
+
+	I2CBus    string      `yaml:"i2c_bus"`  // periph bus name or number; "" takes the first
+	I2CAddr   int         `yaml:"i2c_addr"` // the PCA9685's address (64 = 0x40)
+	PanServo  ServoConfig `yaml:"pan_servo"`
+	TiltServo ServoConfig `yaml:"tilt_servo"`
+}
+
+// ServoConfig calibrates one servo of a PCA9685 head.
+type ServoConfig struct {
+	Channel  int           `yaml:"channel"`
+	MinPulse time.Duration `yaml:"min_pulse"` // pulse at min_angle
+	MaxPulse time.Duration `yaml:"max_pulse"` // pulse at max_angle
+	MinAngle Angle         `yaml:"min_angle"`
+	MaxAngle Angle         `yaml:"max_angle"`
+	Trim     Angle         `yaml:"trim"`
+	Invert   bool          `yaml:"invert"`
 }
 
 // SimConfig sets up the simulated world and its servos.
@@ -106,7 +124,10 @@ func DefaultConfig() Config {
 	return Config{
 		LogLevel: "info",
 		Camera:   CameraConfig{Source: "sim", Width: 640, Height: 480, FPS: 30, HFOV: deg(60), ReadTimeout: 2 * time.Second},
-		Head:     HeadConfig{Driver: "sim", PanMin: deg(-90), PanMax: deg(90), TiltMin: deg(-45), TiltMax: deg(60)},
+		Head: HeadConfig{Driver: "sim", PanMin: deg(-90), PanMax: deg(90), TiltMin: deg(-45), TiltMax: deg(60),
+			I2CAddr:   0x40,
+			PanServo:  ServoConfig{Channel: 0, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)},
+			TiltServo: ServoConfig{Channel: 1, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)}},
 		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
 		Retina:    RetinaConfig{Wedges: 128},
@@ -287,8 +308,21 @@ func (c *Config) Validate() error {
 	h := &c.Head
 	switch h.Driver {
 	case "sim", "fixed":
+	case "pca9685":
+		check(cam.Source != "sim", "head.driver", "pca9685 drives real servos: camera.source cannot be sim")
+		check(h.I2CAddr >= 0x03 && h.I2CAddr <= 0x77, "head.i2c_addr", "%d outside the 7-bit range [3, 119]", h.I2CAddr)
+		for _, sv := range []struct {
+			key string
+			s   ServoConfig
+		}{{"head.pan_servo", h.PanServo}, {"head.tilt_servo", h.TiltServo}} {
+			check(sv.s.Channel >= 0 && sv.s.Channel <= 15, sv.key+".channel", "%d outside [0, 15]", sv.s.Channel)
+			check(sv.s.MinPulse >= 100*time.Microsecond && sv.s.MinPulse < sv.s.MaxPulse && sv.s.MaxPulse <= 5*time.Millisecond,
+				sv.key+".min_pulse", "%v–%v: want 100µs ≤ min_pulse < max_pulse ≤ 5ms", sv.s.MinPulse, sv.s.MaxPulse)
+			check(sv.s.MinAngle.Angle < sv.s.MaxAngle.Angle, sv.key+".min_angle", "%s not below max_angle %s", sv.s.MinAngle.Angle, sv.s.MaxAngle.Angle)
+		}
+		check(h.PanServo.Channel != h.TiltServo.Channel, "head.tilt_servo.channel", "same channel as the pan servo")
 	default:
-		check(false, "head.driver", "%q is not one of sim, fixed", h.Driver)
+		check(false, "head.driver", "%q is not one of sim, fixed, pca9685", h.Driver)
 	}
 	check(h.PanMin.Angle < h.PanMax.Angle, "head.pan_min", "%s not below head.pan_max %s", h.PanMin.Angle, h.PanMax.Angle)
 	check(h.TiltMin.Angle < h.TiltMax.Angle, "head.tilt_min", "%s not below head.tilt_max %s", h.TiltMin.Angle, h.TiltMax.Angle)

@@ -10,3 +10,8 @@ require (
 require gocv.io/x/gocv v0.31.0
 
 require golang.org/x/sys v0.50.0
+
+require (
+	periph.io/x/devices/v3 v3.7.4 // indirect
+	periph.io/x/host/v3 v3.8.5 // indirect
+)

@@ -202,3 +202,25 @@ func TestFixedMount(t *testing.T) {
 		t.Fatal("halted mount accepts poses")
 	}
 }
+
+func TestLimited(t *testing.T) {
+	m, _ := NewCameraModel(640, 480, DegAngle(60))
+	inner := NewFixedMount(m) // ±30° × ±23.4°
+	l, err := Limit(inner, Limits{PanMin: DegAngle(-10), PanMax: DegAngle(50), TiltMin: DegAngle(-50), TiltMax: DegAngle(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := l.Limits()
+	if got.PanMin != DegAngle(-10) || got.PanMax != DegAngle(30) || got.TiltMax != DegAngle(5) || got.TiltMin != inner.Limits().TiltMin {
+		t.Fatalf("intersection %+v", got)
+	}
+	if l.SetPose(PoseDeg(-20, 0)) == nil || l.SetPose(PoseDeg(0, 10)) == nil {
+		t.Fatal("poses beyond the narrowed limits accepted")
+	}
+	if err := l.SetPose(PoseDeg(20, -3)); err != nil || inner.Pose() != PoseDeg(20, -3) {
+		t.Fatalf("pose within limits: %v", err)
+	}
+	if _, err := Limit(inner, Limits{PanMin: DegAngle(40), PanMax: DegAngle(50), TiltMin: DegAngle(-1), TiltMax: DegAngle(1)}); err == nil {
+		t.Fatal("disjoint limits accepted")
+	}
+}

@@ -63,6 +63,8 @@ func TestErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("camera:\n  fps: -3\n  hfov: wide\n"), 0o644)
+	servo := filepath.Join(dir, "servo.yaml")
+	os.WriteFile(servo, []byte("camera:\n  source: /usr/share/doc/opencv-doc/examples/data/vtest.avi\nhead:\n  driver: pca9685\n  i2c_bus: nosuchbus\n"), 0o644)
 	video := filepath.Join(dir, "cam.yaml")
 	os.WriteFile(video, []byte("camera:\n  source: /no/such/clip.mp4\nhead:\n  driver: fixed\n"), 0o644)
 	for _, c := range []struct {
@@ -74,6 +76,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"run", "--config", video}, "cvcam: video file /no/such/clip.mp4"},
 		{[]string{"run", "--source", "rtsp://127.0.0.1:1/live"}, `cannot open stream "rtsp://127.0.0.1:1/live"`},
 		{[]string{"run"}, "run needs --config"},
+		{[]string{"run", "--config", servo}, `pca9685: I²C bus "nosuchbus"`},
 		{[]string{"sim", "--listen", "nowhere", "--duration", "1s"}, "preview.listen"},
 		{[]string{"sim", "extra"}, "unexpected argument"},
 		{[]string{"fly"}, `unknown command "fly"`},

@@ -10,8 +10,18 @@ import (
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/cvcam"
+	"github.com/fovea-vision/fovea/device/pca9685"
 	"github.com/fovea-vision/fovea/device/sim"
 )
+
+// servoConfig is the PCA9685 calibration of the configuration.
+func servoConfig(h fovea.HeadConfig) pca9685.Config {
+	conv := func(s fovea.ServoConfig) pca9685.Servo {
+		return pca9685.Servo{Channel: s.Channel, MinPulse: s.MinPulse, MaxPulse: s.MaxPulse,
+			MinAngle: s.MinAngle.Angle, MaxAngle: s.MaxAngle.Angle, Trim: s.Trim.Angle, Invert: s.Invert}
+	}
+	return pca9685.Config{Pan: conv(h.PanServo), Tilt: conv(h.TiltServo)}
+}
 
 func usageError(fs *flag.FlagSet, format string, a ...any) error {
 	fs.Usage()
@@ -52,8 +62,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return execute(ctx, s.Pipeline, cfg, &c, log, false)
 	}
-	if cfg.Head.Driver != "fixed" {
-		return fmt.Errorf("head.driver %q needs camera.source: sim; real heads come with the PCA9685 driver", cfg.Head.Driver)
+	if cfg.Head.Driver == "sim" {
+		return fmt.Errorf("head.driver sim needs camera.source: sim")
 	}
 	cc := cvcam.Config{Source: cfg.Camera.Source, Width: cfg.Camera.Width, Height: cfg.Camera.Height,
 		FPS: cfg.Camera.FPS, Loop: cfg.Camera.Loop, ReadTimeout: cfg.Camera.ReadTimeout, Pace: true}
@@ -85,7 +95,20 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	head := device.NewFixedMount(m)
+	var head device.PanTilt = device.NewFixedMount(m)
+	if cfg.Head.Driver == "pca9685" {
+		h, closeBus, err := pca9685.Open(cfg.Head.I2CBus, uint16(cfg.Head.I2CAddr), servoConfig(cfg.Head))
+		if err != nil {
+			return err
+		}
+		defer closeBus()
+		lh, err := device.Limit(h, cfg.Head.Limits())
+		if err != nil {
+			return err
+		}
+		head = lh
+		log.Info("pan-tilt head open", "driver", "pca9685", "bus", cfg.Head.I2CBus, "addr", fmt.Sprintf("0x%02x", cfg.Head.I2CAddr))
+	}
 	att, gz, err := fovea.NewControllers(cfg, m, head.Limits())
 	if err != nil {
 		return err
@@ -95,6 +118,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret}
+	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret,
+		ParkPose: device.Pose{Pan: cfg.Head.ParkPan.Angle, Tilt: cfg.Head.ParkTilt.Angle}}
 	return execute(ctx, p, cfg, &c, log, false)
 }
