@@ -188,6 +188,9 @@ func Open(bus string, addr uint16, cfg Config) (*Head, func() error, error) {
 	if _, err := host.Init(); err != nil {
 		return nil, nil, fmt.Errorf("pca9685: host: %w", err)
 	}
+	if len(i2creg.All()) == 0 {
+		return nil, nil, errors.New("pca9685: no I²C bus on this machine (on a Raspberry Pi: dtparam=i2c_arm=on in config.txt; user in group i2c)")
+	}
 	b, err := i2creg.Open(bus)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pca9685: I²C bus %q: %w", bus, err)
