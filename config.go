@@ -26,6 +26,7 @@ type Config struct {
 	Camera    CameraConfig    `yaml:"camera"`
 	Head      HeadConfig      `yaml:"head"`
 	Sim       SimConfig       `yaml:"sim"`
+	Safety    SafetyConfig    `yaml:"safety"`
 	Retina    RetinaConfig    `yaml:"retina"`
 	Attention AttentionConfig `yaml:"attention"`
 	Gaze      GazeConfig      `yaml:"gaze"`
@@ -85,6 +86,14 @@ type SimConfig struct {
 	Latency       time.Duration `yaml:"latency"`
 }
 
+// SafetyConfig is the motion envelope every head sits behind.
+type SafetyConfig struct {
+	MaxSlewDegPerSec  float64       `yaml:"max_slew_deg_per_s"`
+	MaxAccelDegPerSec float64       `yaml:"max_accel_deg_per_s2"`
+	Watchdog          time.Duration `yaml:"watchdog"`   // no fresh perception this long: hold
+	ParkAfter         time.Duration `yaml:"park_after"` // then park and release the servos
+}
+
 // RetinaConfig sets up the log-polar retina sampled at the gaze.
 type RetinaConfig struct {
 	Wedges int `yaml:"wedges"` // samples per ring; 0 turns the retina off
@@ -130,6 +139,7 @@ func DefaultConfig() Config {
 			TiltServo: ServoConfig{Channel: 1, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)}},
 		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
+		Safety:    SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:    RetinaConfig{Wedges: 128},
 		Attention: AttentionConfig{Scale: 8, IORSigma: deg(3), IORDecay: 12 * time.Second},
 		Gaze:      GazeConfig{Dwell: 300 * time.Millisecond},
@@ -340,6 +350,11 @@ func (c *Config) Validate() error {
 	check(s.DeadBand.Deg() >= 0 && s.DeadBand.Deg() <= 10, "sim.dead_band", "%s outside [0°, 10°]", s.DeadBand.Angle)
 	check(s.Lag > 0 && s.Lag <= time.Second, "sim.lag", "%v outside (0, 1s]", s.Lag)
 	check(s.Latency >= 0 && s.Latency <= time.Second, "sim.latency", "%v outside [0, 1s]", s.Latency)
+	sf := &c.Safety
+	check(sf.MaxSlewDegPerSec > 0 && sf.MaxSlewDegPerSec <= 5000, "safety.max_slew_deg_per_s", "%v outside (0, 5000]", sf.MaxSlewDegPerSec)
+	check(sf.MaxAccelDegPerSec > 0 && sf.MaxAccelDegPerSec <= 1e6, "safety.max_accel_deg_per_s2", "%v outside (0, 1e6]", sf.MaxAccelDegPerSec)
+	check(sf.Watchdog >= 20*time.Millisecond && sf.Watchdog <= time.Minute, "safety.watchdog", "%v outside [20ms, 1m]", sf.Watchdog)
+	check(sf.ParkAfter >= 0 && sf.ParkAfter <= 10*time.Minute, "safety.park_after", "%v outside [0, 10m]", sf.ParkAfter)
 	check(c.Retina.Wedges == 0 || (c.Retina.Wedges >= 8 && c.Retina.Wedges <= 4096), "retina.wedges", "%d: 0 (off) or 8 to 4096", c.Retina.Wedges)
 	a := &c.Attention
 	check(a.Scale >= 1 && a.Scale <= 64, "attention.scale", "%d outside [1, 64]", a.Scale)

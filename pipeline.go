@@ -220,8 +220,20 @@ func (p *Pipeline) motorStep(now time.Duration) error {
 	p.mu.Lock()
 	p.phase = p.Gaze.Phase()
 	p.mu.Unlock()
-	if send {
+	// While perception is alive the set-point is re-sent every period: a
+	// heartbeat for the safety watchdog, which holds and then parks the head
+	// when perception stalls.
+	alive := have && now-obs.Captured < perceptionTimeout
+	if send || (alive && p.Gaze.Moved()) {
+		if !send {
+			cmd = p.Gaze.Target()
+		}
 		if err := p.Head.SetPose(p.Head.Limits().Clamp(cmd)); err != nil {
+			return fmt.Errorf("fovea: motor: %w", err)
+		}
+	}
+	if s, ok := p.Head.(device.Stepper); ok {
+		if err := s.Step(now); err != nil {
 			return fmt.Errorf("fovea: motor: %w", err)
 		}
 	}
@@ -257,6 +269,10 @@ func (p *Pipeline) record(ev control.Event) {
 		p.Log.Debug("fixation", "pan_deg", pd, "tilt_deg", td, "object", fx.Label)
 	}
 }
+
+// perceptionTimeout is how old the newest observation may be for the motor
+// loop to keep the head's set-point alive.
+const perceptionTimeout = 250 * time.Millisecond
 
 // FixationMarginDeg is how far beyond an object's radius a fixation still
 // counts as on the object.

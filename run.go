@@ -177,7 +177,13 @@ func (p *Pipeline) park(sleep func(time.Duration)) error {
 		return errors.Join(fmt.Errorf("fovea: park: %w", err), p.Head.Halt())
 	}
 	tp, tt := target.Deg()
-	for i := 0; i < 100; i++ {
+	stepper, _ := p.Head.(device.Stepper)
+	for i := 0; i < 200; i++ {
+		if stepper != nil { // the envelope moves only when stepped
+			if err := stepper.Step(p.Clock.Now()); err != nil {
+				return errors.Join(fmt.Errorf("fovea: park: %w", err), p.Head.Halt())
+			}
+		}
 		hp, ht := p.Head.Pose().Deg()
 		if device.AngularDistanceDeg(hp, ht, tp, tt) < 1 {
 			break

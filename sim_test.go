@@ -3,12 +3,15 @@ package fovea
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/safety"
+	"github.com/fovea-vision/fovea/device/sim"
 )
 
 func runLockstep(t *testing.T, seed uint64, d time.Duration) Report {
@@ -117,5 +120,59 @@ func TestRealtimeRunShutsDownCleanly(t *testing.T) {
 	}
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("%d goroutines before the run, %d after", before, after)
+	}
+}
+
+// When perception stalls, the motor loop stops renewing the set-point and
+// the safety watchdog holds the head, then parks it and releases the servos
+// within watchdog + park_after (+ the time the move takes).
+func TestPerceptionStallParksHead(t *testing.T) {
+	c := DefaultConfig()
+	c.Head.ParkPan = Angle{device.DegAngle(5)}
+	s, err := NewSim(c, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.Pipeline
+	if err := p.Init(); err != nil {
+		t.Fatal(err)
+	}
+	clock := p.Clock.(*sim.ManualClock)
+	// Run the loop normally for 2 s: the head is looking around.
+	var f device.Frame
+	var ov Overlay
+	now := time.Duration(0)
+	for ; now < 2*time.Second; now += p.MotorPeriod {
+		clock.Set(now)
+		if now%(30*time.Millisecond) == 0 {
+			if err := s.Camera.NextFrame(context.Background(), &f); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.perceive(&f, f.Pose, false, f.Sim, &ov); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.motorStep(now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Safety.State() != safety.Active {
+		t.Fatalf("state %v while perception runs", s.Safety.State())
+	}
+	// Perception stops; the motor loop goes on.
+	stall := now
+	limit := stall + c.Safety.Watchdog + c.Safety.ParkAfter + time.Second
+	for ; now < limit && s.Safety.State() != safety.Released; now += p.MotorPeriod {
+		clock.Set(now)
+		if err := p.motorStep(now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Safety.State() != safety.Released {
+		t.Fatalf("state %v %v after perception stalled", s.Safety.State(), now-stall)
+	}
+	t.Logf("released %v after the stall", now-stall)
+	if pd, _ := s.Gimbal.Pose().Deg(); math.Abs(pd-5) > 1 {
+		t.Fatalf("head at %v, want parked at 5°", s.Gimbal.Pose())
 	}
 }

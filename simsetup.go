@@ -7,6 +7,7 @@ import (
 
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/safety"
 	"github.com/fovea-vision/fovea/device/sim"
 	"github.com/fovea-vision/fovea/foveate"
 )
@@ -56,10 +57,20 @@ func NewRetina(c RetinaConfig, m device.CameraModel) (*foveate.Retina, error) {
 	return foveate.New(g), nil
 }
 
+// NewSafeHead puts head behind the configured safety envelope.
+func NewSafeHead(c Config, head device.PanTilt) (*safety.Head, error) {
+	sc := safety.DefaultConfig(c.Head.Limits())
+	sc.MaxSlewDegS, sc.MaxAccelDegS2 = c.Safety.MaxSlewDegPerSec, c.Safety.MaxAccelDegPerSec
+	sc.Watchdog, sc.ParkAfter = c.Safety.Watchdog, c.Safety.ParkAfter
+	sc.Park = device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}
+	return safety.New(head, sc)
+}
+
 // Sim is the simulated world wired to a pipeline.
 type Sim struct {
 	World    *sim.World
 	Gimbal   *sim.Gimbal
+	Safety   *safety.Head
 	Camera   *sim.Camera
 	Pipeline *Pipeline
 }
@@ -111,7 +122,11 @@ func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{Camera: cam, Head: g, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
+	safe, err := NewSafeHead(c, g)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
-	return &Sim{World: world, Gimbal: g, Camera: cam, Pipeline: p}, nil
+	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil
 }

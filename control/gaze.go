@@ -86,6 +86,7 @@ type Gaze struct {
 	phase  Phase
 	target device.Pose
 	since  time.Duration // start of the current phase
+	moved  bool          // a saccade has been commanded
 }
 
 // NewGaze returns a state machine that starts fixating at time zero.
@@ -101,6 +102,10 @@ func (g *Gaze) Phase() Phase { return g.phase }
 
 // Target returns the current saccade target (or fixation).
 func (g *Gaze) Target() device.Pose { return g.target }
+
+// Moved reports whether a saccade has ever been commanded (before that
+// there is no set-point to hold).
+func (g *Gaze) Moved() bool { return g.moved }
 
 // Update advances the state machine to now, given the head's pose and the
 // latest observation (nil if none). It returns the pose to command when send
@@ -127,7 +132,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		if device.AngularDistanceDeg(hp, ht, tp, tt) < device.AngleDeg(g.cfg.MinSaccade) {
 			break
 		}
-		g.phase, g.since, g.target = Saccading, now, t
+		g.phase, g.since, g.target, g.moved = Saccading, now, t, true
 		return t, true, Event{Kind: SaccadeStart, Time: now, Pose: t}
 	}
 	return device.Pose{}, false, Event{}

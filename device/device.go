@@ -120,6 +120,12 @@ type PanTilt interface {
 	Halt() error
 }
 
+// Stepper is a head that must be advanced at a fixed rate (the safety
+// envelope); the motor loop calls Step every period.
+type Stepper interface {
+	Step(now time.Duration) error
+}
+
 // Limits bound a head's pan and tilt.
 type Limits struct {
 	PanMin, PanMax   physic.Angle

@@ -106,7 +106,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return err
 		}
-		head = lh
+		// Nothing reaches the servos but through the safety envelope.
+		if head, err = fovea.NewSafeHead(cfg, lh); err != nil {
+			return err
+		}
 		log.Info("pan-tilt head open", "driver", "pca9685", "bus", cfg.Head.I2CBus, "addr", fmt.Sprintf("0x%02x", cfg.Head.I2CAddr))
 	}
 	att, gz, err := fovea.NewControllers(cfg, m, head.Limits())
