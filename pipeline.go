@@ -53,6 +53,9 @@ type Fixation struct {
 	TiltDeg  float64       `json:"tilt_deg"`
 	ObjectID int           `json:"object_id"` // -1 when not on a known object
 	Label    string        `json:"label,omitempty"`
+	// ErrorDeg is the angle between the gaze and the object's centre when
+	// the fixation ended (the next saccade), settled; -1 when unknown.
+	ErrorDeg float64 `json:"error_deg"`
 }
 
 // Pipeline is one camera, one head and the stages between them.
@@ -237,7 +240,7 @@ func (p *Pipeline) motorStep(now time.Duration) error {
 			return fmt.Errorf("fovea: motor: %w", err)
 		}
 	}
-	p.record(ev)
+	p.record(ev, head)
 	p.latControl.Record(time.Since(t0))
 	if fresh {
 		p.latF2C.Record(time.Since(wall))
@@ -246,15 +249,18 @@ func (p *Pipeline) motorStep(now time.Duration) error {
 }
 
 // record keeps the gaze events and scores fixations against ground truth.
-func (p *Pipeline) record(ev control.Event) {
+func (p *Pipeline) record(ev control.Event, head device.Pose) {
 	switch ev.Kind {
 	case control.SaccadeStart:
 		p.mu.Lock()
 		p.saccades++
+		if n := len(p.fixations); n > 0 && p.World != nil {
+			p.fixations[n-1].ErrorDeg = fixationError(p.World, &p.fixations[n-1], head, ev.Time)
+		}
 		p.mu.Unlock()
 	case control.FixationStart:
 		pd, td := ev.Pose.Deg()
-		fx := Fixation{Time: ev.Time, TimeMs: ms(ev.Time), PanDeg: pd, TiltDeg: td, ObjectID: -1}
+		fx := Fixation{Time: ev.Time, TimeMs: ms(ev.Time), PanDeg: pd, TiltDeg: td, ObjectID: -1, ErrorDeg: -1}
 		if p.World != nil {
 			if o := objectAt(p.World, pd, td, ev.Time); o != nil {
 				fx.ObjectID, fx.Label = o.ID, o.Category
@@ -277,6 +283,18 @@ const perceptionTimeout = 250 * time.Millisecond
 // FixationMarginDeg is how far beyond an object's radius a fixation still
 // counts as on the object.
 const FixationMarginDeg = 1.0
+
+// fixationError is the angle from the gaze to the fixated object's centre
+// at time t, or -1 when the fixation was on no object.
+func fixationError(w *sim.World, fx *Fixation, head device.Pose, t time.Duration) float64 {
+	if fx.ObjectID < 0 || fx.ObjectID >= len(w.Objects()) {
+		return -1
+	}
+	o := &w.Objects()[fx.ObjectID]
+	op, ot := o.At(t)
+	hp, ht := head.Deg()
+	return device.AngularDistanceDeg(hp, ht, op, ot)
+}
 
 // objectAt returns the object the direction falls on at time t, if any.
 func objectAt(w *sim.World, panDeg, tiltDeg float64, t time.Duration) *sim.Object {

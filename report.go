@@ -1,9 +1,11 @@
 package fovea
 
 import (
+	"slices"
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/sim"
 )
 
 // Report summarises a run; `fovea sim --report` writes it as JSON.
@@ -19,7 +21,88 @@ type Report struct {
 	Fixations       int                  `json:"fixations"`
 	ObjectsTotal    int                  `json:"objects_total"`
 	ObjectsFixated  int                  `json:"objects_fixated"`
-	FixationList    []Fixation           `json:"fixation_list"`
+	Scores
+	FixationList []Fixation `json:"fixation_list"`
+}
+
+// Scores grade the closed loop against the simulated world's ground truth.
+type Scores struct {
+	SearchRecall          *float64 `json:"search_recall,omitempty"`             // static objects fixated / static objects
+	TimeToFirstFixationMs *float64 `json:"time_to_first_fixation_ms,omitempty"` // p50 over the fixated objects
+	FixationErrorDegP50   *float64 `json:"fixation_error_deg_p50,omitempty"`    // gaze to object centre, settled
+	RefixationsWithin10s  *int     `json:"refixations_within_10s_max,omitempty"`
+	Saccade20DegSettleMs  *float64 `json:"saccade_20deg_settle_ms,omitempty"` // see MeasureSaccadeSettle
+}
+
+// scores computes Scores from the fixations and the world.
+func scores(w *sim.World, fixations []Fixation) Scores {
+	objs := w.Objects()
+	static, staticSeen := 0, 0
+	first := map[int]time.Duration{}
+	times := map[int][]time.Duration{}
+	var errs []float64
+	for _, f := range fixations {
+		if f.ObjectID < 0 {
+			continue
+		}
+		if _, ok := first[f.ObjectID]; !ok {
+			first[f.ObjectID] = f.Time
+		}
+		times[f.ObjectID] = append(times[f.ObjectID], f.Time)
+		if f.ErrorDeg >= 0 {
+			errs = append(errs, f.ErrorDeg)
+		}
+	}
+	for i := range objs {
+		if objs[i].Moving() {
+			continue
+		}
+		static++
+		if _, ok := first[objs[i].ID]; ok {
+			staticSeen++
+		}
+	}
+	var sc Scores
+	if static > 0 {
+		r := float64(staticSeen) / float64(static)
+		sc.SearchRecall = &r
+	}
+	var firsts []float64
+	for _, t := range first {
+		firsts = append(firsts, ms(t))
+	}
+	if len(firsts) > 0 {
+		v := median(firsts)
+		sc.TimeToFirstFixationMs = &v
+	}
+	if len(errs) > 0 {
+		v := median(errs)
+		sc.FixationErrorDegP50 = &v
+	}
+	maxRe := 0
+	for _, ts := range times {
+		for i := range ts {
+			n := 0
+			for j := i; j < len(ts) && ts[j]-ts[i] < 10*time.Second; j++ {
+				n++
+			}
+			maxRe = max(maxRe, n-1)
+		}
+	}
+	if len(times) > 0 {
+		sc.RefixationsWithin10s = &maxRe
+	}
+	return sc
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // Report summarises the run so far over elapsed time (processing rate =
@@ -41,6 +124,7 @@ func (p *Pipeline) Report(elapsed time.Duration) Report {
 	}
 	if p.World != nil {
 		r.ObjectsTotal = len(p.World.Objects())
+		r.Scores = scores(p.World, r.FixationList)
 	}
 	r.LatencyMs = p.latencies()
 	return r

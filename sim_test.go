@@ -176,3 +176,70 @@ func TestPerceptionStallParksHead(t *testing.T) {
 		t.Fatalf("head at %v, want parked at 5°", s.Gimbal.Pose())
 	}
 }
+
+func TestSaccadeSettle(t *testing.T) {
+	d, err := MeasureSaccadeSettle(DefaultConfig(), 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Issue 5's acceptance: a 20° saccade settles within 150 ms.
+	if d > 150*time.Millisecond {
+		t.Fatalf("20° saccade settles in %v, want ≤ 150 ms", d)
+	}
+	t.Logf("20° saccade settles in %v", d)
+	// A slower envelope must show up in the figure: the measurement is real.
+	c := DefaultConfig()
+	c.Safety.MaxSlewDegPerSec = 100
+	slow, err := MeasureSaccadeSettle(c, 10*time.Millisecond)
+	if err != nil || slow <= d+100*time.Millisecond {
+		t.Fatalf("at 100°/s the saccade settles in %v (%v), against %v at 500°/s", slow, err, d)
+	}
+}
+
+func TestScores(t *testing.T) {
+	r := runLockstep(t, 1, 10*time.Second)
+	if r.SearchRecall == nil || *r.SearchRecall <= 0 || *r.SearchRecall > 1 {
+		t.Fatalf("search_recall %v", r.SearchRecall)
+	}
+	if r.FixationErrorDegP50 == nil || *r.FixationErrorDegP50 < 0 || *r.FixationErrorDegP50 > 5 {
+		t.Fatalf("fixation_error_deg_p50 %v", r.FixationErrorDegP50)
+	}
+	if r.TimeToFirstFixationMs == nil || r.RefixationsWithin10s == nil {
+		t.Fatal("scores missing")
+	}
+	t.Logf("recall %.2f, first fixation p50 %.0f ms, error p50 %.2f°, refixations ≤ %d",
+		*r.SearchRecall, *r.TimeToFirstFixationMs, *r.FixationErrorDegP50, *r.RefixationsWithin10s)
+}
+
+// scores on fixations made up by hand: each figure as defined.
+func TestScoresDefinitions(t *testing.T) {
+	wc := sim.DefaultWorldConfig
+	wc.Objects, wc.Moving = 4, 1 // object 0 moves; 1, 2, 3 are static
+	w, err := sim.NewWorld(wc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := func(sec float64) time.Duration { return time.Duration(sec * float64(time.Second)) }
+	fx := []Fixation{
+		{Time: s(1), ObjectID: 1, ErrorDeg: 0.2},
+		{Time: s(2), ObjectID: -1, ErrorDeg: -1},
+		{Time: s(3), ObjectID: 1, ErrorDeg: 0.4},
+		{Time: s(5), ObjectID: 2, ErrorDeg: 1.0},
+		{Time: s(9), ObjectID: 1, ErrorDeg: -1},
+		{Time: s(12), ObjectID: 0, ErrorDeg: 3.0},
+		{Time: s(14), ObjectID: 1, ErrorDeg: 0.3},
+	}
+	sc := scores(w, fx)
+	if *sc.SearchRecall != 2.0/3 {
+		t.Errorf("recall %v, want 2/3 (objects 1 and 2 of the static 1, 2, 3)", *sc.SearchRecall)
+	}
+	if *sc.TimeToFirstFixationMs != 5000 { // first fixations at 1 s, 5 s, 12 s
+		t.Errorf("first fixation p50 %v ms, want 5000", *sc.TimeToFirstFixationMs)
+	}
+	if *sc.FixationErrorDegP50 != 0.4 { // 0.2 0.3 0.4 1.0 3.0
+		t.Errorf("error p50 %v, want 0.4", *sc.FixationErrorDegP50)
+	}
+	if *sc.RefixationsWithin10s != 2 { // object 1 at 1, 3, 9 s: two refixations within 10 s
+		t.Errorf("refixations %v, want 2", *sc.RefixationsWithin10s)
+	}
+}

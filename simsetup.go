@@ -1,9 +1,11 @@
 package fovea
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"time"
 
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
@@ -129,4 +131,53 @@ func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
 	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
 	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil
+}
+
+// MeasureSaccadeSettle commands a 20° pan step through the configured safety
+// envelope to the configured simulated servos, both stepped as in a run (the
+// envelope every motor period, the servos every millisecond), and returns
+// the time until the head is within 0.5° of the target and stays there.
+func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, error) {
+	clock := &sim.ManualClock{}
+	servo := sim.SG90
+	servo.SlewDegPerSec, servo.DeadBandDeg = c.Sim.SlewDegPerSec, c.Sim.DeadBand.Deg()
+	servo.Lag, servo.Latency = c.Sim.Lag, c.Sim.Latency
+	g, err := sim.NewGimbal(servo, c.Head.Limits(), clock)
+	if err != nil {
+		return 0, err
+	}
+	safe, err := NewSafeHead(c, g)
+	if err != nil {
+		return 0, err
+	}
+	if err := safe.Step(0); err != nil {
+		return 0, err
+	}
+	if err := safe.SetPose(device.PoseDeg(20, 0)); err != nil {
+		return 0, err
+	}
+	const tol, hold = 0.5, 100 * time.Millisecond
+	settled := time.Duration(-1)
+	for t := time.Millisecond; t < 2*time.Second; t += time.Millisecond {
+		clock.Set(t)
+		if t%motorPeriod == 0 {
+			if err := safe.SetPose(device.PoseDeg(20, 0)); err != nil { // the loop's heartbeat
+				return 0, err
+			}
+			if err := safe.Step(t); err != nil {
+				return 0, err
+			}
+		}
+		p, _ := g.Pose().Deg()
+		switch in := math.Abs(p-20) <= tol; {
+		case in && settled < 0:
+			settled = t
+		case !in:
+			settled = -1
+		}
+		if settled >= 0 && t-settled >= hold {
+			return settled, nil
+		}
+	}
+	return 0, errors.New("fovea: a 20° saccade did not settle within 2 s")
 }

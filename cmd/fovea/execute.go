@@ -79,6 +79,14 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 	}
 	r := p.Report(elapsed)
 	r.Mode, r.Seed = mode, cfg.Sim.Seed
+	if p.World != nil {
+		if d, err := fovea.MeasureSaccadeSettle(cfg, p.MotorPeriod); err == nil {
+			v := float64(d) / float64(time.Millisecond)
+			r.Saccade20DegSettleMs = &v
+		} else {
+			log.Warn("saccade settle measurement failed", "err", err)
+		}
+	}
 	log.Info("run finished", "mode", mode, "seconds", fmt.Sprintf("%.1f", r.DurationS),
 		"frames_captured", r.FramesCaptured, "frames_processed", r.FramesProcessed,
 		"fps", fmt.Sprintf("%.1f", r.FPS), "saccades", r.Saccades, "fixations", r.Fixations,
