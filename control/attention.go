@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
@@ -49,7 +50,15 @@ type Target struct {
 	Pose     device.Pose // world direction
 	X, Y     float64     // the same in frame pixels
 	Salience float64     // winner's saliency after inhibition, in [0, 1]
+
+	// Local is the centre of the most salient blob near the gaze, without
+	// inhibition: where a corrective saccade should land.
+	Local      device.Pose
+	LocalValid bool
 }
+
+// localRadiusDeg is how far from the gaze the local blob is sought.
+const localRadiusDeg = 5.0
 
 // Attention is a bottom-up saliency model with inhibition of return.
 type Attention struct {
@@ -132,7 +141,10 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 		a.boxBlur(a.ch[c], a.sur, a.cfg.SurroundCells)
 		a.accumulateContrast(a.ch[c], a.sur)
 	}
-	return a.selectWinner(f.Pose), nil
+	local, lok := a.localBlob(f.Pose, gaze)
+	t := a.selectWinner(f.Pose)
+	t.Local, t.LocalValid = local, lok
+	return t, nil
 }
 
 // downsample averages Scale×Scale blocks into the three opponent channels.
@@ -251,7 +263,15 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 	if bx < 0 || mx <= 0 {
 		return Target{}
 	}
-	// Centroid of the cells above half the peak, in a window around it.
+	px, py := a.centroid(bx, by, best)
+	pd, td := a.model.PixelToWorld(px, py, cam)
+	p := a.limits.Clamp(device.PoseDeg(pd, td))
+	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: float64(best / mx)}
+}
+
+// centroid is the saliency-weighted centre, in frame pixels, of the cells
+// above half the peak best in a window around cell (bx, by).
+func (a *Attention) centroid(bx, by int, best float32) (px, py float64) {
 	const win = 6
 	var sw, sx, sy float64
 	for y := max(by-win, 0); y <= min(by+win, a.h-1); y++ {
@@ -264,8 +284,37 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 			}
 		}
 	}
-	px, py := sx/sw, sy/sw
+	return sx / sw, sy / sw
+}
+
+// localBlob finds the most salient blob within localRadiusDeg of the gaze,
+// ignoring inhibition (the object being fixated is inhibited by now), and
+// returns its centre in world angles. Run before selectWinner, which
+// applies inhibition to the map in place.
+func (a *Attention) localBlob(cam, gaze device.Pose) (device.Pose, bool) {
+	gp, gt := gaze.Deg()
+	gx, gy, ok := a.model.WorldToPixel(gp, gt, cam)
+	if !ok {
+		return device.Pose{}, false
+	}
+	s := float64(a.cfg.Scale)
+	cx, cy := int(gx/s), int(gy/s)
+	r := int(math.Ceil(localRadiusDeg * math.Pi / 180 * a.model.FocalPx() / s))
+	best, bx, by := float32(0), -1, -1
+	for y := max(cy-r, 0); y <= min(cy+r, a.h-1); y++ {
+		for x := max(cx-r, 0); x <= min(cx+r, a.w-1); x++ {
+			if (x-cx)*(x-cx)+(y-cy)*(y-cy) > r*r {
+				continue
+			}
+			if v := a.sal[y*a.w+x]; v > best {
+				best, bx, by = v, x, y
+			}
+		}
+	}
+	if bx < 0 {
+		return device.Pose{}, false
+	}
+	px, py := a.centroid(bx, by, best)
 	pd, td := a.model.PixelToWorld(px, py, cam)
-	p := a.limits.Clamp(device.PoseDeg(pd, td))
-	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: float64(best / mx)}
+	return a.limits.Clamp(device.PoseDeg(pd, td)), true
 }

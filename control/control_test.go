@@ -198,3 +198,37 @@ func BenchmarkAttention(b *testing.B) {
 		})
 	}
 }
+
+// After landing, one corrective saccade re-centres the fixated blob; its
+// landing continues the same fixation.
+func TestGazeCorrectiveSaccade(t *testing.T) {
+	g, _ := NewGaze(DefaultGaze)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	obs := &Observation{Seq: 1, Captured: 0, Target: Target{Valid: true, Pose: device.PoseDeg(20, 0)}}
+	g.Update(ms(0), device.Pose{}, nil)
+	if _, send, _ := g.Update(ms(310), device.Pose{}, obs); !send {
+		t.Fatal("no primary saccade")
+	}
+	if _, _, ev := g.Update(ms(360), device.PoseDeg(20, 0), obs); ev.Kind != FixationStart {
+		t.Fatal("no landing")
+	}
+	// The blob's centre is 1.2° off the gaze: correct once, 60 ms in.
+	near := &Observation{Seq: 2, Captured: ms(380), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0),
+		LocalValid: true, Local: device.PoseDeg(21.2, 0)}}
+	if _, send, _ := g.Update(ms(390), device.PoseDeg(20, 0), near); send {
+		t.Fatal("corrected before the delay")
+	}
+	cmd, send, ev := g.Update(ms(420), device.PoseDeg(20, 0), near)
+	if !send || ev.Kind != CorrectionStart || cmd != device.PoseDeg(21.2, 0) {
+		t.Fatalf("no correction: %v %v %+v", cmd, send, ev)
+	}
+	if _, _, ev := g.Update(ms(440), device.PoseDeg(21.1, 0), near); ev.Kind != NoEvent || g.Phase() != Fixating {
+		t.Fatalf("correction landing: %+v, phase %v", ev, g.Phase())
+	}
+	// Only one correction per fixation.
+	again := &Observation{Seq: 3, Captured: ms(450), Target: Target{Valid: true, Pose: device.PoseDeg(21.1, 0),
+		LocalValid: true, Local: device.PoseDeg(22.5, 0)}}
+	if _, send, _ := g.Update(ms(560), device.PoseDeg(21.1, 0), again); send {
+		t.Fatal("a second correction in the same fixation")
+	}
+}

@@ -14,6 +14,11 @@ type GazeConfig struct {
 	SettleTol    physic.Angle  // a saccade has landed when the head is this close to its target
 	SaccadeLimit time.Duration // a saccade that has not landed by then is abandoned
 	MinSaccade   physic.Angle  // targets closer than this are not worth a saccade
+	// A corrective saccade re-centres the object once per fixation when the
+	// local blob lies between CorrectMin and MinSaccade·4 from the gaze, a
+	// CorrectDelay after landing.
+	CorrectMin   physic.Angle
+	CorrectDelay time.Duration
 }
 
 // DefaultGaze is the configuration of `fovea sim`.
@@ -22,6 +27,8 @@ var DefaultGaze = GazeConfig{
 	SettleTol:    physic.Degree * 6 / 10,
 	SaccadeLimit: time.Second,
 	MinSaccade:   physic.Degree * 3 / 2,
+	CorrectMin:   physic.Degree / 2,
+	CorrectDelay: 60 * time.Millisecond,
 }
 
 // Validate checks the configuration.
@@ -68,9 +75,10 @@ type EventKind int
 
 // Event kinds.
 const (
-	NoEvent       EventKind = iota
-	SaccadeStart            // a saccade was commanded to Event.Pose
-	FixationStart           // the head landed; Event.Pose is where it is
+	NoEvent         EventKind = iota
+	SaccadeStart              // a saccade was commanded to Event.Pose
+	FixationStart             // the head landed; Event.Pose is where it is
+	CorrectionStart           // a corrective saccade within the fixation, to Event.Pose
 )
 
 // Event is something the state machine did, for telemetry and scoring.
@@ -87,6 +95,9 @@ type Gaze struct {
 	target device.Pose
 	since  time.Duration // start of the current phase
 	moved  bool          // a saccade has been commanded
+	// correcting: the saccade in flight is a correction; corrected: this
+	// fixation has had its correction.
+	correcting, corrected bool
 }
 
 // NewGaze returns a state machine that starts fixating at time zero.
@@ -116,9 +127,23 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		landed := device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
 		if landed || now-g.since >= g.cfg.SaccadeLimit {
 			g.phase, g.since = Fixating, now
+			if g.correcting { // the same fixation goes on, re-centred
+				g.correcting = false
+				return device.Pose{}, false, Event{}
+			}
 			return device.Pose{}, false, Event{Kind: FixationStart, Time: now, Pose: head}
 		}
 	case Fixating:
+		if obs != nil && !g.corrected && now-g.since >= g.cfg.CorrectDelay && obs.Captured >= g.since && obs.Target.LocalValid {
+			hp, ht := head.Deg()
+			lp, lt := obs.Target.Local.Deg()
+			d := device.AngularDistanceDeg(hp, ht, lp, lt)
+			g.corrected = true
+			if d >= device.AngleDeg(g.cfg.CorrectMin) && d <= 4*device.AngleDeg(g.cfg.MinSaccade) {
+				g.phase, g.since, g.target, g.correcting = Saccading, now, obs.Target.Local, true
+				return g.target, true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
+			}
+		}
 		if now-g.since < g.cfg.Dwell || obs == nil || !obs.Target.Valid {
 			break
 		}
@@ -132,7 +157,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		if device.AngularDistanceDeg(hp, ht, tp, tt) < device.AngleDeg(g.cfg.MinSaccade) {
 			break
 		}
-		g.phase, g.since, g.target, g.moved = Saccading, now, t, true
+		g.phase, g.since, g.target, g.moved, g.corrected = Saccading, now, t, true, false
 		return t, true, Event{Kind: SaccadeStart, Time: now, Pose: t}
 	}
 	return device.Pose{}, false, Event{}
