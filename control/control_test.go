@@ -232,3 +232,16 @@ func TestGazeCorrectiveSaccade(t *testing.T) {
 		t.Fatal("a second correction in the same fixation")
 	}
 }
+
+// A correction is a set-point too: the motor loop must keep it alive.
+func TestGazeCorrectionCountsAsMoved(t *testing.T) {
+	g, _ := NewGaze(DefaultGaze)
+	near := &Observation{Seq: 1, Captured: 70 * time.Millisecond, Target: Target{Valid: true, Pose: device.PoseDeg(0.2, 0),
+		LocalValid: true, Local: device.PoseDeg(1, 0)}}
+	if _, send, ev := g.Update(80*time.Millisecond, device.Pose{}, near); !send || ev.Kind != CorrectionStart {
+		t.Fatalf("no correction: %v %+v", send, ev)
+	}
+	if !g.Moved() {
+		t.Fatal("a corrective saccade does not count as a set-point")
+	}
+}

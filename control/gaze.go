@@ -114,8 +114,8 @@ func (g *Gaze) Phase() Phase { return g.phase }
 // Target returns the current saccade target (or fixation).
 func (g *Gaze) Target() device.Pose { return g.target }
 
-// Moved reports whether a saccade has ever been commanded (before that
-// there is no set-point to hold).
+// Moved reports whether a saccade (primary or corrective) has ever been
+// commanded: before that there is no set-point to hold.
 func (g *Gaze) Moved() bool { return g.moved }
 
 // Update advances the state machine to now, given the head's pose and the
@@ -140,7 +140,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			d := device.AngularDistanceDeg(hp, ht, lp, lt)
 			g.corrected = true
 			if d >= device.AngleDeg(g.cfg.CorrectMin) && d <= 4*device.AngleDeg(g.cfg.MinSaccade) {
-				g.phase, g.since, g.target, g.correcting = Saccading, now, obs.Target.Local, true
+				g.phase, g.since, g.target, g.correcting, g.moved = Saccading, now, obs.Target.Local, true, true
 				return g.target, true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
 			}
 		}
