@@ -44,7 +44,7 @@ type Encoder struct {
 
 	encoded atomic.Uint64
 	skipped atomic.Uint64
-	encErr  atomic.Value // last error, for Status
+	encErr  atomic.Value // last encoding error, see Err
 	lastNs  atomic.Int64 // duration of the last draw+encode
 }
 
@@ -104,6 +104,14 @@ func (e *Encoder) PublishRetina(im *foveate.Image, fx, fy float64, w, h int) {
 
 // Encoded is how many frames were encoded so far.
 func (e *Encoder) Encoded() uint64 { return e.encoded.Load() }
+
+// Err returns the last encoding error, or nil.
+func (e *Encoder) Err() error {
+	if err, ok := e.encErr.Load().(error); ok {
+		return err
+	}
+	return nil
+}
 
 // LastEncode is how long the last draw and encode took.
 func (e *Encoder) LastEncode() time.Duration { return time.Duration(e.lastNs.Load()) }

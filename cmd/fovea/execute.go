@@ -92,7 +92,10 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 		"fps", fmt.Sprintf("%.1f", r.FPS), "saccades", r.Saccades, "fixations", r.Fixations,
 		"objects_fixated", fmt.Sprintf("%d/%d", r.ObjectsFixated, r.ObjectsTotal))
 	if enc != nil {
-		log.Info("preview", "frames_encoded", enc.Encoded())
+		log.Info("preview", "frames_encoded", enc.Encoded(), "last_encode", enc.LastEncode())
+		if err := enc.Err(); err != nil {
+			log.Warn("preview: encoding failed", "err", err)
+		}
 	}
 	if c.report != "" {
 		b, jerr := json.MarshalIndent(r, "", "  ")

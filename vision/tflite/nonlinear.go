@@ -203,20 +203,6 @@ func sdhm16(a, b int16) int16 {
 	return int16(int32(a) * int32(b) / (1 << 15))
 }
 
-func rdbpot16(x int16, exp int) int16 {
-	mask := int16(1)<<exp - 1
-	rem := x & mask
-	th := mask >> 1
-	if x < 0 {
-		th++
-	}
-	r := x >> exp
-	if rem > th {
-		r++
-	}
-	return r
-}
-
 func satShl16(v int16, amount int) int16 {
 	r := int64(v) * (int64(1) << amount)
 	return int16(min(max(r, math.MinInt16), math.MaxInt16))
@@ -245,10 +231,10 @@ func (k *hardSwishKernel) Eval(n *Node) error {
 			relu = satShl16(relu, 1)
 		}
 		if k.reluExp < 0 {
-			relu = rdbpot16(relu, -k.reluExp)
+			relu = roundingDivideByPOT(relu, -k.reluExp)
 		}
 		relu = int16((int32(relu) + (1 << 15)) >> 1)
-		o := rdbpot16(sdhm16(relu, preshift), -k.outExp)
+		o := roundingDivideByPOT(sdhm16(relu, preshift), -k.outExp)
 		r := int32(o) + k.outZero
 		y[i] = int8(clampInt32(r, math.MinInt8, math.MaxInt8))
 	}

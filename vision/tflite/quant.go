@@ -42,9 +42,10 @@ func saturatingRoundingDoublingHighMul(a, b int32) int32 {
 	return int32((ab + nudge) / (1 << 31)) // division truncates, as in C++
 }
 
-// roundingDivideByPOT is x / 2^exp rounded half away from zero.
-func roundingDivideByPOT(x int32, exp int) int32 {
-	mask := int32(1)<<exp - 1
+// roundingDivideByPOT is x / 2^exp rounded half away from zero (gemmlowp's
+// RoundingDivideByPOT, for int32 and int16 alike).
+func roundingDivideByPOT[T int16 | int32](x T, exp int) T {
+	mask := T(1)<<exp - 1
 	remainder := x & mask
 	threshold := mask >> 1
 	if x < 0 {
