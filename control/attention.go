@@ -22,7 +22,7 @@ type AttentionConfig struct {
 // DefaultAttention is the configuration of `fovea sim`.
 var DefaultAttention = AttentionConfig{
 	Scale: 8, SurroundCells: 5, Border: 2,
-	IORSigma: 3 * physic.Degree, IORDecay: 12 * time.Second, IORRate: 0.5,
+	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
 }
 
 // Validate checks the configuration.
