@@ -142,7 +142,7 @@ func DefaultConfig() Config {
 		Safety:    SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:    RetinaConfig{Wedges: 128},
 		Attention: AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second},
-		Gaze:      GazeConfig{Dwell: 300 * time.Millisecond},
+		Gaze:      GazeConfig{Dwell: 250 * time.Millisecond},
 		Preview:   PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
 	}
 }

@@ -36,6 +36,7 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 	}
 	gc := control.DefaultGaze
 	gc.Dwell = c.Gaze.Dwell
+	gc.MaxSpeedDegS, gc.MaxAccelDegS2 = c.Safety.MaxSlewDegPerSec, c.Safety.MaxAccelDegPerSec
 	gz, err := control.NewGaze(gc)
 	if err != nil {
 		return nil, nil, err
@@ -133,10 +134,11 @@ func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
 	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil
 }
 
-// MeasureSaccadeSettle commands a 20° pan step through the configured safety
-// envelope to the configured simulated servos, both stepped as in a run (the
-// envelope every motor period, the servos every millisecond), and returns
-// the time until the head is within 0.5° of the target and stays there.
+// MeasureSaccadeSettle commands a 20° pan saccade (the gaze controller's
+// minimum-jerk set-points) through the configured safety envelope to the
+// configured simulated servos, stepped as in a run (set-points and envelope
+// every motor period, servos every millisecond), and returns the time until
+// the head is within 0.5° of the target and stays there.
 func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, error) {
 	clock := &sim.ManualClock{}
 	servo := sim.SG90
@@ -153,7 +155,9 @@ func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, e
 	if err := safe.Step(0); err != nil {
 		return 0, err
 	}
-	if err := safe.SetPose(device.PoseDeg(20, 0)); err != nil {
+	// The set-points of a saccade, as the gaze controller plans it.
+	traj := control.NewTrajectory(device.Pose{}, device.PoseDeg(20, 0), 0, c.Safety.MaxSlewDegPerSec, c.Safety.MaxAccelDegPerSec)
+	if err := safe.SetPose(traj.At(0)); err != nil {
 		return 0, err
 	}
 	const tol, hold = 0.5, 100 * time.Millisecond
@@ -161,7 +165,7 @@ func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, e
 	for t := time.Millisecond; t < 2*time.Second; t += time.Millisecond {
 		clock.Set(t)
 		if t%motorPeriod == 0 {
-			if err := safe.SetPose(device.PoseDeg(20, 0)); err != nil { // the loop's heartbeat
+			if err := safe.SetPose(traj.At(t)); err != nil {
 				return 0, err
 			}
 			if err := safe.Step(t); err != nil {

@@ -153,32 +153,35 @@ func TestGazeStateMachine(t *testing.T) {
 		t.Fatal("saccade before the dwell time")
 	}
 	cmd, send, ev := g.Update(ms(310), device.Pose{}, obs)
-	if !send || cmd != device.PoseDeg(20, 5) || ev.Kind != SaccadeStart || g.Phase() != Saccading {
+	if !send || ev.Kind != SaccadeStart || ev.Pose != device.PoseDeg(20, 5) || g.Phase() != Saccading {
 		t.Fatalf("no saccade after dwell: %v %v %+v", cmd, send, ev)
 	}
-	// In flight: no new commands, whatever attention says.
+	// In flight: set-points follow the minimum-jerk trajectory to the
+	// target, whatever attention says meanwhile.
 	obs2 := &Observation{Seq: 2, Captured: ms(320), Target: Target{Valid: true, Pose: device.PoseDeg(-30, 0)}}
-	if _, send, _ := g.Update(ms(330), device.PoseDeg(10, 2), obs2); send {
-		t.Fatal("command during a saccade")
+	cmd, send, _ = g.Update(ms(340), device.PoseDeg(10, 2), obs2)
+	if p, _ := cmd.Deg(); !send || p <= 0 || p >= 20 {
+		t.Fatalf("in flight: set-point %v (%v), want on the way to 20°", cmd, send)
 	}
-	// Landing.
-	_, _, ev = g.Update(ms(360), device.PoseDeg(19.8, 5.1), obs2)
+	// Landing: the trajectory (77 ms for 20.6° at 500°/s) is over and the
+	// head is there.
+	_, _, ev = g.Update(ms(400), device.PoseDeg(19.8, 5.1), obs2)
 	if ev.Kind != FixationStart || g.Phase() != Fixating {
 		t.Fatalf("no fixation on landing: %+v", ev)
 	}
 	// Saccadic suppression: obs2 was captured mid-flight, so it never
 	// triggers the next saccade.
-	if _, send, _ := g.Update(ms(700), device.PoseDeg(19.8, 5.1), obs2); send {
+	if _, send, _ := g.Update(ms(740), device.PoseDeg(19.8, 5.1), obs2); send {
 		t.Fatal("a frame taken during the saccade drove the next one")
 	}
-	obs3 := &Observation{Seq: 3, Captured: ms(400), Target: Target{Valid: true, Pose: device.PoseDeg(20.5, 5)}}
-	if _, send, _ := g.Update(ms(710), device.PoseDeg(19.8, 5.1), obs3); send {
+	obs3 := &Observation{Seq: 3, Captured: ms(410), Target: Target{Valid: true, Pose: device.PoseDeg(20.5, 5)}}
+	if _, send, _ := g.Update(ms(750), device.PoseDeg(19.8, 5.1), obs3); send {
 		t.Fatal("saccade smaller than the minimum")
 	}
 	// A saccade that never lands is abandoned after the limit.
-	obs4 := &Observation{Seq: 4, Captured: ms(720), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0)}}
-	g.Update(ms(730), device.PoseDeg(19.8, 5.1), obs4)
-	_, _, ev = g.Update(ms(730)+DefaultGaze.SaccadeLimit, device.PoseDeg(19.8, 5.1), obs4)
+	obs4 := &Observation{Seq: 4, Captured: ms(760), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0)}}
+	g.Update(ms(770), device.PoseDeg(19.8, 5.1), obs4)
+	_, _, ev = g.Update(ms(770)+DefaultGaze.SaccadeLimit, device.PoseDeg(19.8, 5.1), obs4)
 	if ev.Kind != FixationStart {
 		t.Fatalf("stuck saccade not abandoned: %+v", ev)
 	}
@@ -209,26 +212,26 @@ func TestGazeCorrectiveSaccade(t *testing.T) {
 	if _, send, _ := g.Update(ms(310), device.Pose{}, obs); !send {
 		t.Fatal("no primary saccade")
 	}
-	if _, _, ev := g.Update(ms(360), device.PoseDeg(20, 0), obs); ev.Kind != FixationStart {
+	if _, _, ev := g.Update(ms(400), device.PoseDeg(20, 0), obs); ev.Kind != FixationStart {
 		t.Fatal("no landing")
 	}
 	// The blob's centre is 1.2° off the gaze: correct once, 60 ms in.
-	near := &Observation{Seq: 2, Captured: ms(380), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0),
+	near := &Observation{Seq: 2, Captured: ms(420), Target: Target{Valid: true, Pose: device.PoseDeg(-40, 0),
 		LocalValid: true, Local: device.PoseDeg(21.2, 0)}}
-	if _, send, _ := g.Update(ms(390), device.PoseDeg(20, 0), near); send {
+	if _, send, _ := g.Update(ms(430), device.PoseDeg(20, 0), near); send {
 		t.Fatal("corrected before the delay")
 	}
-	cmd, send, ev := g.Update(ms(420), device.PoseDeg(20, 0), near)
-	if !send || ev.Kind != CorrectionStart || cmd != device.PoseDeg(21.2, 0) {
-		t.Fatalf("no correction: %v %v %+v", cmd, send, ev)
+	_, send, ev := g.Update(ms(460), device.PoseDeg(20, 0), near)
+	if !send || ev.Kind != CorrectionStart || ev.Pose != device.PoseDeg(21.2, 0) {
+		t.Fatalf("no correction: %v %+v", send, ev)
 	}
-	if _, _, ev := g.Update(ms(440), device.PoseDeg(21.1, 0), near); ev.Kind != NoEvent || g.Phase() != Fixating {
+	if _, _, ev := g.Update(ms(520), device.PoseDeg(21.1, 0), near); ev.Kind != NoEvent || g.Phase() != Fixating {
 		t.Fatalf("correction landing: %+v, phase %v", ev, g.Phase())
 	}
 	// Only one correction per fixation.
-	again := &Observation{Seq: 3, Captured: ms(450), Target: Target{Valid: true, Pose: device.PoseDeg(21.1, 0),
+	again := &Observation{Seq: 3, Captured: ms(530), Target: Target{Valid: true, Pose: device.PoseDeg(21.1, 0),
 		LocalValid: true, Local: device.PoseDeg(22.5, 0)}}
-	if _, send, _ := g.Update(ms(560), device.PoseDeg(21.1, 0), again); send {
+	if _, send, _ := g.Update(ms(600), device.PoseDeg(21.1, 0), again); send {
 		t.Fatal("a second correction in the same fixation")
 	}
 }
@@ -243,5 +246,34 @@ func TestGazeCorrectionCountsAsMoved(t *testing.T) {
 	}
 	if !g.Moved() {
 		t.Fatal("a corrective saccade does not count as a set-point")
+	}
+}
+
+func TestMinimumJerkTrajectory(t *testing.T) {
+	from, to := device.PoseDeg(0, 0), device.PoseDeg(20, 0)
+	tr := NewTrajectory(from, to, 0, 500, 30000)
+	// Velocity-limited: 1.875·20/500 = 75 ms (the main sequence says 65 ms).
+	if tr.Duration < 74*time.Millisecond || tr.Duration > 76*time.Millisecond {
+		t.Fatalf("duration %v, want 75 ms", tr.Duration)
+	}
+	if free := NewTrajectory(from, to, 0, 0, 0); free.Duration != MainSequence(20) {
+		t.Fatalf("unlimited duration %v, want the main sequence %v", free.Duration, MainSequence(20))
+	}
+	// Smooth and within the envelope: speed at most 500°/s, monotone,
+	// ends exactly on the target.
+	prev := 0.0
+	for ms := 1; ms <= 80; ms++ {
+		p, _ := tr.At(time.Duration(ms) * time.Millisecond).Deg()
+		if v := (p - prev) / 0.001; v > 500*(1+1e-6) || v < -1e-9 {
+			t.Fatalf("at %d ms: %.1f°/s", ms, v)
+		}
+		prev = p
+	}
+	if tr.At(time.Second) != to || !tr.Done(75*time.Millisecond) {
+		t.Fatal("trajectory does not end on the target")
+	}
+	// Mid-way the profile is symmetric: half the amplitude at half the time.
+	if p, _ := tr.At(tr.Duration / 2).Deg(); math.Abs(p-10) > 1e-6 {
+		t.Fatalf("half-way at %v°", p)
 	}
 }

@@ -19,16 +19,20 @@ type GazeConfig struct {
 	// CorrectDelay after landing.
 	CorrectMin   physic.Angle
 	CorrectDelay time.Duration
+	// Saccades are minimum-jerk trajectories on the main sequence, no
+	// faster than these (the head's envelope; 0: unlimited).
+	MaxSpeedDegS, MaxAccelDegS2 float64
 }
 
 // DefaultGaze is the configuration of `fovea sim`.
 var DefaultGaze = GazeConfig{
-	Dwell:        300 * time.Millisecond,
+	Dwell:        250 * time.Millisecond,
 	SettleTol:    physic.Degree * 6 / 10,
 	SaccadeLimit: time.Second,
 	MinSaccade:   physic.Degree * 3 / 2,
 	CorrectMin:   physic.Degree / 2,
 	CorrectDelay: 60 * time.Millisecond,
+	MaxSpeedDegS: 500, MaxAccelDegS2: 30000,
 }
 
 // Validate checks the configuration.
@@ -98,6 +102,7 @@ type Gaze struct {
 	// correcting: the saccade in flight is a correction; corrected: this
 	// fixation has had its correction.
 	correcting, corrected bool
+	traj                  Trajectory
 }
 
 // NewGaze returns a state machine that starts fixating at time zero.
@@ -124,7 +129,10 @@ func (g *Gaze) Moved() bool { return g.moved }
 func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cmd device.Pose, send bool, ev Event) {
 	switch g.phase {
 	case Saccading:
-		landed := device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
+		landed := g.traj.Done(now) && device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
+		if !landed && now-g.since < g.cfg.SaccadeLimit {
+			return g.traj.At(now), true, Event{} // the next set-point of the trajectory
+		}
 		if landed || now-g.since >= g.cfg.SaccadeLimit {
 			g.phase, g.since = Fixating, now
 			if g.correcting { // the same fixation goes on, re-centred
@@ -141,7 +149,8 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			g.corrected = true
 			if d >= device.AngleDeg(g.cfg.CorrectMin) && d <= 4*device.AngleDeg(g.cfg.MinSaccade) {
 				g.phase, g.since, g.target, g.correcting, g.moved = Saccading, now, obs.Target.Local, true, true
-				return g.target, true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
+				g.traj = NewTrajectory(head, g.target, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
 			}
 		}
 		if now-g.since < g.cfg.Dwell || obs == nil || !obs.Target.Valid {
@@ -158,7 +167,8 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			break
 		}
 		g.phase, g.since, g.target, g.moved, g.corrected = Saccading, now, t, true, false
-		return t, true, Event{Kind: SaccadeStart, Time: now, Pose: t}
+		g.traj = NewTrajectory(head, t, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+		return g.traj.At(now), true, Event{Kind: SaccadeStart, Time: now, Pose: t}
 	}
 	return device.Pose{}, false, Event{}
 }
