@@ -49,7 +49,8 @@ type CameraConfig struct {
 // HeadConfig selects the pan-tilt head.
 type HeadConfig struct {
 	// Driver is "sim" (simulated gimbal), "fixed" (no head: the gaze moves
-	// over a still camera) or "pca9685" (two servos on a PCA9685 over I²C).
+	// over a still camera), "pca9685" (two servos on a PCA9685 over I²C) or
+	// "gpio" (two servos on PWM-capable GPIO pins).
 	Driver   string `yaml:"driver"`
 	PanMin   Angle  `yaml:"pan_min"`
 	PanMax   Angle  `yaml:"pan_max"`
@@ -60,6 +61,8 @@ type HeadConfig struct {
 
 	I2CBus    string      `yaml:"i2c_bus"`  // periph bus name or number; "" takes the first
 	I2CAddr   int         `yaml:"i2c_addr"` // the PCA9685's address (64 = 0x40)
+	PanPin    string      `yaml:"pan_pin"`  // gpio: the pan servo's pin, e.g. GPIO12
+	TiltPin   string      `yaml:"tilt_pin"` // gpio: the tilt servo's pin
 	PanServo  ServoConfig `yaml:"pan_servo"`
 	TiltServo ServoConfig `yaml:"tilt_servo"`
 }
@@ -134,7 +137,7 @@ func DefaultConfig() Config {
 		LogLevel: "info",
 		Camera:   CameraConfig{Source: "sim", Width: 640, Height: 480, FPS: 30, HFOV: deg(60), ReadTimeout: 2 * time.Second},
 		Head: HeadConfig{Driver: "sim", PanMin: deg(-90), PanMax: deg(90), TiltMin: deg(-45), TiltMax: deg(60),
-			I2CAddr:   0x40,
+			I2CAddr: 0x40, PanPin: "GPIO12", TiltPin: "GPIO13",
 			PanServo:  ServoConfig{Channel: 0, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)},
 			TiltServo: ServoConfig{Channel: 1, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)}},
 		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
@@ -318,9 +321,10 @@ func (c *Config) Validate() error {
 	h := &c.Head
 	switch h.Driver {
 	case "sim", "fixed":
-	case "pca9685":
-		check(cam.Source != "sim", "head.driver", "pca9685 drives real servos: camera.source cannot be sim")
+	case "pca9685", "gpio":
+		check(cam.Source != "sim", "head.driver", "%s drives real servos: camera.source cannot be sim", h.Driver)
 		check(h.I2CAddr >= 0x03 && h.I2CAddr <= 0x77, "head.i2c_addr", "%d outside the 7-bit range [3, 119]", h.I2CAddr)
+		check(h.Driver != "gpio" || (h.PanPin != "" && h.TiltPin != "" && h.PanPin != h.TiltPin), "head.pan_pin", "gpio needs two different pins, has %q and %q", h.PanPin, h.TiltPin)
 		for _, sv := range []struct {
 			key string
 			s   ServoConfig
@@ -332,7 +336,7 @@ func (c *Config) Validate() error {
 		}
 		check(h.PanServo.Channel != h.TiltServo.Channel, "head.tilt_servo.channel", "same channel as the pan servo")
 	default:
-		check(false, "head.driver", "%q is not one of sim, fixed, pca9685", h.Driver)
+		check(false, "head.driver", "%q is not one of sim, fixed, pca9685, gpio", h.Driver)
 	}
 	check(h.PanMin.Angle < h.PanMax.Angle, "head.pan_min", "%s not below head.pan_max %s", h.PanMin.Angle, h.PanMax.Angle)
 	check(h.TiltMin.Angle < h.TiltMax.Angle, "head.tilt_min", "%s not below head.tilt_max %s", h.TiltMin.Angle, h.TiltMax.Angle)

@@ -9,9 +9,10 @@ require (
 
 require gocv.io/x/gocv v0.31.0
 
-require golang.org/x/sys v0.50.0
-
 require (
-	periph.io/x/devices/v3 v3.7.4 // indirect
-	periph.io/x/host/v3 v3.8.5 // indirect
+	golang.org/x/sys v0.50.0
+	periph.io/x/devices/v3 v3.7.4
+	periph.io/x/host/v3 v3.8.5
 )
+
+require github.com/jonboulle/clockwork v0.5.0 // indirect

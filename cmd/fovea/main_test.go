@@ -65,6 +65,8 @@ func TestErrors(t *testing.T) {
 	os.WriteFile(bad, []byte("camera:\n  fps: -3\n  hfov: wide\n"), 0o644)
 	servo := filepath.Join(dir, "servo.yaml")
 	os.WriteFile(servo, []byte("camera:\n  source: /usr/share/doc/opencv-doc/examples/data/vtest.avi\nhead:\n  driver: pca9685\n  i2c_bus: nosuchbus\n"), 0o644)
+	gpio := filepath.Join(dir, "gpio.yaml")
+	os.WriteFile(gpio, []byte("camera:\n  source: /usr/share/doc/opencv-doc/examples/data/vtest.avi\nhead:\n  driver: gpio\n  pan_pin: NOPE1\n  tilt_pin: NOPE2\n"), 0o644)
 	video := filepath.Join(dir, "cam.yaml")
 	os.WriteFile(video, []byte("camera:\n  source: /no/such/clip.mp4\nhead:\n  driver: fixed\n"), 0o644)
 	for _, c := range []struct {
@@ -77,6 +79,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"run", "--source", "rtsp://127.0.0.1:1/live"}, `cannot open stream "rtsp://127.0.0.1:1/live"`},
 		{[]string{"run"}, "run needs --config"},
 		{[]string{"run", "--config", servo}, `pca9685: `},
+		{[]string{"run", "--config", gpio}, `gpioservo: no GPIO pins "NOPE1" and "NOPE2"`},
 		{[]string{"sim", "--listen", "nowhere", "--duration", "1s"}, "preview.listen"},
 		{[]string{"sim", "extra"}, "unexpected argument"},
 		{[]string{"fly"}, `unknown command "fly"`},

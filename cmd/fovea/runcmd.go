@@ -10,15 +10,17 @@ import (
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/cvcam"
+	"github.com/fovea-vision/fovea/device/gpioservo"
 	"github.com/fovea-vision/fovea/device/pca9685"
+	"github.com/fovea-vision/fovea/device/servo"
 	"github.com/fovea-vision/fovea/device/sim"
 )
 
 // servoConfig is the PCA9685 calibration of the configuration.
 func servoConfig(h fovea.HeadConfig) pca9685.Config {
 	conv := func(s fovea.ServoConfig) pca9685.Servo {
-		return pca9685.Servo{Channel: s.Channel, MinPulse: s.MinPulse, MaxPulse: s.MaxPulse,
-			MinAngle: s.MinAngle.Angle, MaxAngle: s.MaxAngle.Angle, Trim: s.Trim.Angle, Invert: s.Invert}
+		return pca9685.Servo{Channel: s.Channel, Calibration: servo.Calibration{MinPulse: s.MinPulse, MaxPulse: s.MaxPulse,
+			MinAngle: s.MinAngle.Angle, MaxAngle: s.MaxAngle.Angle, Trim: s.Trim.Angle, Invert: s.Invert}}
 	}
 	return pca9685.Config{Pan: conv(h.PanServo), Tilt: conv(h.TiltServo)}
 }
@@ -96,12 +98,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	var head device.PanTilt = device.NewFixedMount(m)
-	if cfg.Head.Driver == "pca9685" {
-		h, closeBus, err := pca9685.Open(cfg.Head.I2CBus, uint16(cfg.Head.I2CAddr), servoConfig(cfg.Head))
-		if err != nil {
-			return err
+	if cfg.Head.Driver == "pca9685" || cfg.Head.Driver == "gpio" {
+		var h device.PanTilt
+		if cfg.Head.Driver == "pca9685" {
+			ph, closeBus, err := pca9685.Open(cfg.Head.I2CBus, uint16(cfg.Head.I2CAddr), servoConfig(cfg.Head))
+			if err != nil {
+				return err
+			}
+			defer closeBus()
+			h = ph
+		} else {
+			pc := servoConfig(cfg.Head)
+			gh, err := gpioservo.Open(cfg.Head.PanPin, cfg.Head.TiltPin, pc.Pan.Calibration, pc.Tilt.Calibration)
+			if err != nil {
+				return err
+			}
+			h = gh
 		}
-		defer closeBus()
 		lh, err := device.Limit(h, cfg.Head.Limits())
 		if err != nil {
 			return err
@@ -110,7 +123,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if head, err = fovea.NewSafeHead(cfg, lh); err != nil {
 			return err
 		}
-		log.Info("pan-tilt head open", "driver", "pca9685", "bus", cfg.Head.I2CBus, "addr", fmt.Sprintf("0x%02x", cfg.Head.I2CAddr))
+		log.Info("pan-tilt head open", "driver", cfg.Head.Driver)
 	}
 	att, gz, err := fovea.NewControllers(cfg, m, head.Limits())
 	if err != nil {

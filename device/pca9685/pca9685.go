@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/servo"
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/i2c"
 	"periph.io/x/conn/v3/i2c/i2creg"
@@ -16,58 +17,24 @@ import (
 	"periph.io/x/host/v3"
 )
 
-// Servo is the calibration of one servo on one channel.
+// Servo is one calibrated servo on one channel.
 type Servo struct {
-	Channel  int
-	MinPulse time.Duration // pulse at MinAngle
-	MaxPulse time.Duration // pulse at MaxAngle
-	MinAngle physic.Angle
-	MaxAngle physic.Angle
-	Trim     physic.Angle // added to every command (mechanical zero offset)
-	Invert   bool         // the servo turns the other way
+	Channel int
+	servo.Calibration
 }
 
-// SG90 is a TowerPro SG90's nominal calibration: 500–2500 µs over ±90°.
-func SG90(channel int) Servo {
-	return Servo{Channel: channel, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond,
-		MinAngle: -90 * physic.Degree, MaxAngle: 90 * physic.Degree}
-}
+// SG90 is a TowerPro SG90 with its nominal calibration on channel.
+func SG90(channel int) Servo { return Servo{Channel: channel, Calibration: servo.SG90} }
 
-// Validate checks a calibration.
+// Validate checks the channel and the calibration.
 func (s Servo) Validate() error {
-	switch {
-	case s.Channel < 0 || s.Channel > 15:
+	if s.Channel < 0 || s.Channel > 15 {
 		return fmt.Errorf("pca9685: channel %d outside [0, 15]", s.Channel)
-	case s.MinPulse < 100*time.Microsecond || s.MaxPulse > 5*time.Millisecond || s.MinPulse >= s.MaxPulse:
-		return fmt.Errorf("pca9685: channel %d: pulses %v–%v, want 100µs ≤ min < max ≤ 5ms", s.Channel, s.MinPulse, s.MaxPulse)
-	case s.MinAngle >= s.MaxAngle:
-		return fmt.Errorf("pca9685: channel %d: angles %s–%s not increasing", s.Channel, s.MinAngle, s.MaxAngle)
+	}
+	if err := s.Calibration.Validate(); err != nil {
+		return fmt.Errorf("pca9685: channel %d: %w", s.Channel, err)
 	}
 	return nil
-}
-
-// pulse maps a commanded angle to a pulse width, or an error when the angle
-// (after trim and inversion) is outside the calibrated travel.
-func (s Servo) pulse(a physic.Angle) (time.Duration, error) {
-	deg := device.AngleDeg(a) + device.AngleDeg(s.Trim)
-	if s.Invert {
-		deg = -deg
-	}
-	lo, hi := device.AngleDeg(s.MinAngle), device.AngleDeg(s.MaxAngle)
-	if math.IsNaN(deg) || deg < lo-1e-9 || deg > hi+1e-9 {
-		return 0, fmt.Errorf("pca9685: channel %d: %s is outside the servo's travel", s.Channel, a)
-	}
-	t := (deg - lo) / (hi - lo)
-	return s.MinPulse + time.Duration(t*float64(s.MaxPulse-s.MinPulse)), nil
-}
-
-// travel is the range of commands the servo accepts.
-func (s Servo) travel() (lo, hi physic.Angle) {
-	lo, hi = s.MinAngle-s.Trim, s.MaxAngle-s.Trim
-	if s.Invert {
-		lo, hi = -s.MaxAngle-s.Trim, -s.MinAngle-s.Trim
-	}
-	return lo, hi
 }
 
 // Config is a head: two servos on one controller.
@@ -134,13 +101,13 @@ func (h *Head) counts(p time.Duration) gpio.Duty {
 // SetPose commands both servos. Non-finite and out-of-travel poses are
 // errors and leave the head where it was.
 func (h *Head) SetPose(p device.Pose) error {
-	pp, err := h.cfg.Pan.pulse(p.Pan)
+	pp, err := h.cfg.Pan.Pulse(p.Pan)
 	if err != nil {
-		return err
+		return fmt.Errorf("pca9685: pan: %w", err)
 	}
-	tp, err := h.cfg.Tilt.pulse(p.Tilt)
+	tp, err := h.cfg.Tilt.Pulse(p.Tilt)
 	if err != nil {
-		return err
+		return fmt.Errorf("pca9685: tilt: %w", err)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -166,8 +133,8 @@ func (h *Head) Pose() device.Pose {
 
 // Limits are the calibrated travels.
 func (h *Head) Limits() device.Limits {
-	pl, ph := h.cfg.Pan.travel()
-	tl, th := h.cfg.Tilt.travel()
+	pl, ph := h.cfg.Pan.Travel()
+	tl, th := h.cfg.Tilt.Travel()
 	return device.Limits{PanMin: pl, PanMax: ph, TiltMin: tl, TiltMax: th}
 }
 

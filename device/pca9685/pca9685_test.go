@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/device/servo"
 	"periph.io/x/conn/v3/i2c/i2ctest"
 	"periph.io/x/conn/v3/physic"
 )
@@ -116,7 +117,7 @@ func TestConfigErrors(t *testing.T) {
 	for _, c := range []Config{
 		{Pan: SG90(0), Tilt: SG90(0)},
 		{Pan: SG90(16), Tilt: SG90(1)},
-		{Pan: Servo{Channel: 0, MinPulse: 2 * time.Millisecond, MaxPulse: time.Millisecond, MinAngle: -1, MaxAngle: 1}, Tilt: SG90(1)},
+		{Pan: Servo{Channel: 0, Calibration: servo.Calibration{MinPulse: 2 * time.Millisecond, MaxPulse: time.Millisecond, MinAngle: -1, MaxAngle: 1}}, Tilt: SG90(1)},
 		{Pan: SG90(0), Tilt: SG90(1), Frequency: 1000 * physic.Hertz},
 	} {
 		if _, err := New(&i2ctest.Playback{DontPanic: true}, 0x40, c); err == nil {
