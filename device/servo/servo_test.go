@@ -15,7 +15,9 @@ func TestCalibration(t *testing.T) {
 	// Commanded 10°: +5° trim = 15°, inverted = −15° on the servo:
 	// 1500 − 15·2000/180 µs.
 	p, err := c.Pulse(10 * physic.Degree)
-	if want := 1500*time.Microsecond - time.Duration(15*2000.0/180*float64(time.Microsecond)); err != nil || p-want > time.Nanosecond || want-p > time.Nanosecond {
+	us := 15 * 2000.0 / 180
+	want := 1500*time.Microsecond - time.Duration(us*float64(time.Microsecond))
+	if err != nil || p-want > time.Nanosecond || want-p > time.Nanosecond {
 		t.Fatalf("pulse %v (%v), want %v", p, err, want)
 	}
 	lo, hi := c.Travel()
