@@ -112,6 +112,9 @@ type AttentionConfig struct {
 // GazeConfig tunes the oculomotor state machine.
 type GazeConfig struct {
 	Dwell time.Duration `yaml:"dwell"`
+	// PursuitMinSpeed: a fixated blob moving faster (°/s) is pursued; 0 turns
+	// smooth pursuit off.
+	PursuitMinSpeed float64 `yaml:"pursuit_min_speed_deg_per_s"`
 }
 
 // PreviewConfig sets up the browser preview.
@@ -145,7 +148,7 @@ func DefaultConfig() Config {
 		Safety:    SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:    RetinaConfig{Wedges: 128},
 		Attention: AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second},
-		Gaze:      GazeConfig{Dwell: 250 * time.Millisecond},
+		Gaze:      GazeConfig{Dwell: 250 * time.Millisecond, PursuitMinSpeed: 8},
 		Preview:   PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
 	}
 }
@@ -365,6 +368,7 @@ func (c *Config) Validate() error {
 	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)
 	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
 	check(c.Gaze.Dwell > 0 && c.Gaze.Dwell <= 10*time.Second, "gaze.dwell", "%v outside (0, 10s]", c.Gaze.Dwell)
+	check(c.Gaze.PursuitMinSpeed >= 0 && c.Gaze.PursuitMinSpeed <= 1000, "gaze.pursuit_min_speed_deg_per_s", "%v outside [0, 1000]", c.Gaze.PursuitMinSpeed)
 	p := &c.Preview
 	if p.Enabled {
 		check(validListen(p.Listen), "preview.listen", "%q is not host:port", p.Listen)

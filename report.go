@@ -32,6 +32,7 @@ type Scores struct {
 	FixationErrorDegP50   *float64 `json:"fixation_error_deg_p50,omitempty"`    // gaze to object centre, settled
 	RefixationsWithin10s  *int     `json:"refixations_within_10s_max,omitempty"`
 	Saccade20DegSettleMs  *float64 `json:"saccade_20deg_settle_ms,omitempty"` // see MeasureSaccadeSettle
+	PursuitRMSDeg         *float64 `json:"pursuit_rms_deg,omitempty"`         // see MeasurePursuit
 }
 
 // scores computes Scores from the fixations and the world.

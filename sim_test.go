@@ -243,3 +243,22 @@ func TestScoresDefinitions(t *testing.T) {
 		t.Errorf("refixations %v, want 2", *sc.RefixationsWithin10s)
 	}
 }
+
+// Issue 5's acceptance: pursuit of a target moving at 20°/s within 1° RMS
+// after its first 300 ms; without pursuit the same loop trails far behind.
+func TestPursuit(t *testing.T) {
+	rms, err := MeasurePursuit(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := DefaultConfig()
+	c.Gaze.PursuitMinSpeed = 0
+	off, err := MeasurePursuit(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pursuit RMS %.2f°, %.2f° without pursuit", rms, off)
+	if rms > 1 || off < 3*rms {
+		t.Fatalf("pursuit RMS %.2f° (want ≤ 1°), %.2f° without", rms, off)
+	}
+}

@@ -1,6 +1,7 @@
 package fovea
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,10 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 	gc := control.DefaultGaze
 	gc.Dwell = c.Gaze.Dwell
 	gc.MaxSpeedDegS, gc.MaxAccelDegS2 = c.Safety.MaxSlewDegPerSec, c.Safety.MaxAccelDegPerSec
+	gc.PursuitMinSpeedDegS = c.Gaze.PursuitMinSpeed
+	if gc.PursuitMinSpeedDegS == 0 {
+		gc.PursuitMinSpeedDegS = math.Inf(1) // off
+	}
 	gz, err := control.NewGaze(gc)
 	if err != nil {
 		return nil, nil, err
@@ -82,6 +87,11 @@ type Sim struct {
 // over them. With lockstep the world runs on a manual clock (see
 // Pipeline.RunLockstep); otherwise on the wall clock.
 func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
+	return newSim(c, lockstep, log, nil)
+}
+
+// newSim is NewSim, in world w when it is not nil.
+func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -92,9 +102,12 @@ func NewSim(c Config, lockstep bool, log *slog.Logger) (*Sim, error) {
 	wc.PanMaxDeg = min(-device.AngleDeg(lim.PanMin), device.AngleDeg(lim.PanMax)) - 5
 	wc.TiltMinDeg = device.AngleDeg(lim.TiltMin) + 10
 	wc.TiltMaxDeg = min(device.AngleDeg(lim.TiltMax)-10, 45)
-	world, err := sim.NewWorld(wc)
-	if err != nil {
-		return nil, err
+	world := w
+	if world == nil {
+		var err error
+		if world, err = sim.NewWorld(wc); err != nil {
+			return nil, err
+		}
 	}
 	var clock sim.Clock = sim.NewWallClock()
 	if lockstep {
@@ -184,4 +197,62 @@ func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, e
 		}
 	}
 	return 0, errors.New("fovea: a 20° saccade did not settle within 2 s")
+}
+
+// MeasurePursuit runs the whole closed loop in lock step on a scene with a
+// single disc crossing the field of view at 20°/s (a sine of 60° amplitude
+// and 18.85 s period, through the centre at t = 0 where the head starts)
+// and returns the RMS angle between the head and the disc from 300 ms on,
+// over 2 s.
+func MeasurePursuit(c Config) (rmsDeg float64, err error) {
+	wc := sim.DefaultWorldConfig
+	wc.Seed = c.Sim.Seed
+	periodSec := 2 * math.Pi * 60 / 20
+	period := time.Duration(periodSec * float64(time.Second))
+	disc := sim.Object{Shape: sim.Disc, BGR: [3]uint8{40, 40, 230}, RadiusDeg: 2.5,
+		AmplitudeDeg: 60, Period: period, DirPan: 1}
+	w, err := sim.NewWorldWithObjects(wc, []sim.Object{disc})
+	if err != nil {
+		return 0, err
+	}
+	s, err := newSim(c, true, nil, w)
+	if err != nil {
+		return 0, err
+	}
+	p := s.Pipeline
+	if err := p.Init(); err != nil {
+		return 0, err
+	}
+	clock := p.Clock.(*sim.ManualClock)
+	var f device.Frame
+	var ov Overlay
+	var prev device.Pose
+	var sum float64
+	n := 0
+	next := s.Camera.NextFrameTime()
+	for t := time.Duration(0); t <= 2300*time.Millisecond; t += p.MotorPeriod {
+		for next <= t {
+			if err := s.Camera.NextFrame(context.Background(), &f); err != nil {
+				return 0, err
+			}
+			gaze := f.Pose
+			if err := p.perceive(&f, gaze, gazeStill(prev, gaze), f.Sim, &ov); err != nil {
+				return 0, err
+			}
+			prev = gaze
+			next = s.Camera.NextFrameTime()
+		}
+		clock.Set(t)
+		if err := p.motorStep(t); err != nil {
+			return 0, err
+		}
+		if t >= 300*time.Millisecond {
+			op, ot := w.Objects()[0].At(t)
+			hp, ht := s.Gimbal.Pose().Deg()
+			d := device.AngularDistanceDeg(hp, ht, op, ot)
+			sum += d * d
+			n++
+		}
+	}
+	return math.Sqrt(sum / float64(n)), nil
 }

@@ -277,3 +277,36 @@ func TestMinimumJerkTrajectory(t *testing.T) {
 		t.Fatalf("half-way at %v°", p)
 	}
 }
+
+// A fixated blob moving at 20°/s is pursued: the set-point leads its last
+// seen position by its velocity times the frame's age plus the lead.
+func TestGazePursuit(t *testing.T) {
+	g, _ := NewGaze(DefaultGaze)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	var cmd device.Pose
+	var send bool
+	for i := 1; i <= 6; i++ {
+		captured := ms(33 * i)
+		pan := 20 * captured.Seconds() // 20°/s
+		obs := &Observation{Seq: uint64(i), Captured: captured, Target: Target{Valid: true, Pose: device.PoseDeg(0.1, 0),
+			LocalValid: true, Local: device.PoseDeg(pan, 0)}}
+		cmd, send, _ = g.Update(captured+ms(5), device.PoseDeg(pan, 0), obs)
+	}
+	if !g.Pursuing() || !send {
+		t.Fatal("not pursuing a blob moving at 20°/s")
+	}
+	// Last blob at 20·0.198 = 3.96° seen 5 ms ago, lead 40 ms: 3.96 + 20·0.045.
+	if p, _ := cmd.Deg(); math.Abs(p-(3.96+20*0.045)) > 0.05 {
+		t.Fatalf("set-point %.3f°, want %.3f°", p, 3.96+20*0.045)
+	}
+	// A still blob is not pursued.
+	h, _ := NewGaze(DefaultGaze)
+	for i := 1; i <= 6; i++ {
+		obs := &Observation{Seq: uint64(i), Captured: ms(33 * i), Target: Target{Valid: true, Pose: device.PoseDeg(0.1, 0),
+			LocalValid: true, Local: device.PoseDeg(0.05*float64(i%2), 0)}} // centroid jitter
+		h.Update(ms(33*i+5), device.Pose{}, obs)
+	}
+	if h.Pursuing() {
+		t.Fatal("pursuing a still blob")
+	}
+}

@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
@@ -22,6 +23,15 @@ type GazeConfig struct {
 	// Saccades are minimum-jerk trajectories on the main sequence, no
 	// faster than these (the head's envelope; 0: unlimited).
 	MaxSpeedDegS, MaxAccelDegS2 float64
+	// Smooth pursuit: a fixated blob seen moving faster than
+	// PursuitMinSpeedDegS (over at least three frames) is followed, the
+	// set-point led by PursuitLead to make up for the head's latency; a lag
+	// beyond CatchUp triggers a catch-up saccade; after PursuitMax the
+	// search resumes.
+	PursuitMinSpeedDegS float64
+	PursuitLead         time.Duration
+	CatchUp             physic.Angle
+	PursuitMax          time.Duration
 }
 
 // DefaultGaze is the configuration of `fovea sim`.
@@ -33,6 +43,8 @@ var DefaultGaze = GazeConfig{
 	CorrectMin:   physic.Degree / 2,
 	CorrectDelay: 60 * time.Millisecond,
 	MaxSpeedDegS: 500, MaxAccelDegS2: 30000,
+	PursuitMinSpeedDegS: 8, PursuitLead: 40 * time.Millisecond,
+	CatchUp: 10 * physic.Degree, PursuitMax: 3 * time.Second,
 }
 
 // Validate checks the configuration.
@@ -46,6 +58,8 @@ func (c GazeConfig) Validate() error {
 		return fmt.Errorf("control: gaze: saccade limit %v is not positive", c.SaccadeLimit)
 	case c.MinSaccade < 0:
 		return fmt.Errorf("control: gaze: minimum saccade %s is negative", c.MinSaccade)
+	case !(c.PursuitMinSpeedDegS > 0):
+		return fmt.Errorf("control: gaze: pursuit speed threshold %v°/s is not positive (+Inf turns pursuit off)", c.PursuitMinSpeedDegS)
 	}
 	return nil
 }
@@ -103,6 +117,43 @@ type Gaze struct {
 	// fixation has had its correction.
 	correcting, corrected bool
 	traj                  Trajectory
+
+	// Pursuit: the fixated blob's last position and time, its velocity
+	// (°/s, smoothed) from velN estimates.
+	lastLocal   [2]float64
+	lastLocalT  time.Duration
+	lastSeq     uint64
+	vel         [2]float64
+	velN        int
+	pursuing    bool
+	pursueSince time.Duration
+}
+
+// Pursuing reports whether the head is following a moving blob.
+func (g *Gaze) Pursuing() bool { return g.pursuing }
+
+// resetPursuit forgets the blob's motion (a new fixation begins).
+func (g *Gaze) resetPursuit() {
+	g.velN, g.pursuing, g.vel = 0, false, [2]float64{}
+}
+
+// track updates the blob's velocity from a fresh observation.
+func (g *Gaze) track(obs *Observation) {
+	if obs.Seq == g.lastSeq || !obs.Target.LocalValid {
+		return
+	}
+	g.lastSeq = obs.Seq
+	lp, lt := obs.Target.Local.Deg()
+	if dt := (obs.Captured - g.lastLocalT).Seconds(); g.velN >= 0 && dt > 0 && dt <= 0.15 && g.lastLocalT > 0 {
+		v := [2]float64{(lp - g.lastLocal[0]) / dt, (lt - g.lastLocal[1]) / dt}
+		if g.velN == 0 {
+			g.vel = v
+		} else {
+			g.vel[0], g.vel[1] = 0.5*g.vel[0]+0.5*v[0], 0.5*g.vel[1]+0.5*v[1]
+		}
+		g.velN++
+	}
+	g.lastLocal, g.lastLocalT = [2]float64{lp, lt}, obs.Captured
 }
 
 // NewGaze returns a state machine that starts fixating at time zero.
@@ -142,6 +193,34 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			return device.Pose{}, false, Event{Kind: FixationStart, Time: now, Pose: head}
 		}
 	case Fixating:
+		if obs != nil && obs.Captured >= g.since {
+			g.track(obs)
+		}
+		speed := math.Hypot(g.vel[0], g.vel[1])
+		if !g.pursuing && g.velN >= 3 && speed >= g.cfg.PursuitMinSpeedDegS && now-g.since < g.cfg.PursuitMax {
+			g.pursuing, g.pursueSince = true, now
+		}
+		if g.pursuing && (now-g.pursueSince >= g.cfg.PursuitMax || speed < g.cfg.PursuitMinSpeedDegS/2) {
+			g.pursuing = false
+		}
+		if g.pursuing {
+			ahead := (now - g.lastLocalT + g.cfg.PursuitLead).Seconds()
+			sp := device.PoseDeg(g.lastLocal[0]+g.vel[0]*ahead, g.lastLocal[1]+g.vel[1]*ahead)
+			hp, ht := head.Deg()
+			pp, pt := sp.Deg()
+			if device.AngularDistanceDeg(hp, ht, pp, pt) > device.AngleDeg(g.cfg.CatchUp) {
+				// Catch-up saccade to where the blob will be on arrival.
+				tr := NewTrajectory(head, sp, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+				T := tr.Duration.Seconds()
+				to := device.PoseDeg(pp+g.vel[0]*T, pt+g.vel[1]*T)
+				g.phase, g.since, g.target, g.correcting = Saccading, now, to, true
+				g.traj = NewTrajectory(head, to, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+				g.resetPursuit()
+				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: to}
+			}
+			g.target = sp
+			return sp, true, Event{}
+		}
 		if obs != nil && !g.corrected && now-g.since >= g.cfg.CorrectDelay && obs.Captured >= g.since && obs.Target.LocalValid {
 			hp, ht := head.Deg()
 			lp, lt := obs.Target.Local.Deg()
@@ -168,6 +247,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		}
 		g.phase, g.since, g.target, g.moved, g.corrected = Saccading, now, t, true, false
 		g.traj = NewTrajectory(head, t, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+		g.resetPursuit()
 		return g.traj.At(now), true, Event{Kind: SaccadeStart, Time: now, Pose: t}
 	}
 	return device.Pose{}, false, Event{}

@@ -86,6 +86,11 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 		} else {
 			log.Warn("saccade settle measurement failed", "err", err)
 		}
+		if v, err := fovea.MeasurePursuit(cfg); err == nil {
+			r.PursuitRMSDeg = &v
+		} else {
+			log.Warn("pursuit measurement failed", "err", err)
+		}
 	}
 	log.Info("run finished", "mode", mode, "seconds", fmt.Sprintf("%.1f", r.DurationS),
 		"frames_captured", r.FramesCaptured, "frames_processed", r.FramesProcessed,

@@ -123,6 +123,28 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 	return w, nil
 }
 
+// NewWorldWithObjects builds the panorama of cfg with exactly the given
+// objects (their IDs become their indices): a scripted scene for
+// experiments such as pursuit.
+func NewWorldWithObjects(cfg WorldConfig, objs []Object) (*World, error) {
+	cfg.Objects, cfg.Moving = 0, 0
+	w, err := NewWorld(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range objs {
+		if !(o.RadiusDeg > 0 && o.RadiusDeg < 45) || (o.Moving() && o.Period <= 0) {
+			return nil, fmt.Errorf("sim: world: object %d: radius %v° or motion period %v invalid", i, o.RadiusDeg, o.Period)
+		}
+		o.ID = i
+		if o.Category == "" {
+			o.Category = o.Shape.String()
+		}
+		w.objects = append(w.objects, o)
+	}
+	return w, nil
+}
+
 // Objects returns the objects' descriptions; use Object.At for positions.
 func (w *World) Objects() []Object { return w.objects }
 
