@@ -200,17 +200,20 @@ func MeasureSaccadeSettle(c Config, motorPeriod time.Duration) (time.Duration, e
 }
 
 // MeasurePursuit runs the whole closed loop in lock step on a scene with a
-// single disc crossing the field of view at 20°/s (a sine of 60° amplitude
-// and 18.85 s period, through the centre at t = 0 where the head starts)
-// and returns the RMS angle between the head and the disc from 300 ms on,
-// over 2 s.
+// single disc crossing the ground below the horizon at 20°/s (a sine of 60°
+// amplitude and 18.85 s period). The head first settles on the disc's
+// starting point; then the loop runs for 2 s, and the result is the RMS
+// angle between the head and the disc from 300 ms on.
 func MeasurePursuit(c Config) (rmsDeg float64, err error) {
+	const tiltDeg = -12
+	preroll := 500 * time.Millisecond
 	wc := sim.DefaultWorldConfig
 	wc.Seed = c.Sim.Seed
 	periodSec := 2 * math.Pi * 60 / 20
 	period := time.Duration(periodSec * float64(time.Second))
-	disc := sim.Object{Shape: sim.Disc, BGR: [3]uint8{40, 40, 230}, RadiusDeg: 2.5,
-		AmplitudeDeg: 60, Period: period, DirPan: 1}
+	disc := sim.Object{Shape: sim.Disc, BGR: [3]uint8{40, 40, 230}, RadiusDeg: 2.5, BaseTiltDeg: tiltDeg,
+		AmplitudeDeg: 60, Period: period, DirPan: 1,
+		Phase: -2 * math.Pi * preroll.Seconds() / periodSec} // at pan 0 when the run starts
 	w, err := sim.NewWorldWithObjects(wc, []sim.Object{disc})
 	if err != nil {
 		return 0, err
@@ -224,13 +227,28 @@ func MeasurePursuit(c Config) (rmsDeg float64, err error) {
 		return 0, err
 	}
 	clock := p.Clock.(*sim.ManualClock)
+	start := device.PoseDeg(0, tiltDeg)
+	for t := time.Duration(0); t < preroll; t += p.MotorPeriod {
+		clock.Set(t)
+		if err := s.Safety.SetPose(start); err != nil {
+			return 0, err
+		}
+		if err := s.Safety.Step(t); err != nil {
+			return 0, err
+		}
+	}
 	var f device.Frame
 	var ov Overlay
 	var prev device.Pose
 	var sum float64
 	n := 0
+	for s.Camera.NextFrameTime() < preroll {
+		if err := s.Camera.NextFrame(context.Background(), &f); err != nil { // frames nobody watched
+			return 0, err
+		}
+	}
 	next := s.Camera.NextFrameTime()
-	for t := time.Duration(0); t <= 2300*time.Millisecond; t += p.MotorPeriod {
+	for t := preroll; t <= preroll+2300*time.Millisecond; t += p.MotorPeriod {
 		for next <= t {
 			if err := s.Camera.NextFrame(context.Background(), &f); err != nil {
 				return 0, err
@@ -246,7 +264,7 @@ func MeasurePursuit(c Config) (rmsDeg float64, err error) {
 		if err := p.motorStep(t); err != nil {
 			return 0, err
 		}
-		if t >= 300*time.Millisecond {
+		if t >= preroll+300*time.Millisecond {
 			op, ot := w.Objects()[0].At(t)
 			hp, ht := s.Gimbal.Pose().Deg()
 			d := device.AngularDistanceDeg(hp, ht, op, ot)

@@ -106,6 +106,13 @@ type Event struct {
 	Pose device.Pose
 }
 
+// A head that moved less than stillDeg for stillTime after its set-points
+// ended has stopped.
+const (
+	stillDeg  = 0.05
+	stillTime = 40 * time.Millisecond
+)
+
 // Gaze is the fixate-then-saccade state machine.
 type Gaze struct {
 	cfg    GazeConfig
@@ -117,6 +124,9 @@ type Gaze struct {
 	// fixation has had its correction.
 	correcting, corrected bool
 	traj                  Trajectory
+	lastHead              device.Pose
+	lastT                 time.Duration
+	stillFor              time.Duration // how long the head has not moved, in flight
 
 	// Pursuit: the fixated blob's last position and time, its velocity
 	// (°/s, smoothed) from velN estimates.
@@ -180,7 +190,19 @@ func (g *Gaze) Moved() bool { return g.moved }
 func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cmd device.Pose, send bool, ev Event) {
 	switch g.phase {
 	case Saccading:
-		landed := g.traj.Done(now) && device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
+		// Landed: the set-points are done and the head is on target, or has
+		// stopped short (a servo does not execute moves inside its dead band
+		// and pulse quantum: waiting for them would block for SaccadeLimit).
+		lp, lt := g.lastHead.Deg()
+		hp, ht := head.Deg()
+		if device.AngularDistanceDeg(lp, lt, hp, ht) < stillDeg {
+			g.stillFor += now - g.lastT
+		} else {
+			g.stillFor = 0
+		}
+		g.lastHead, g.lastT = head, now
+		onTarget := device.AngularDistanceDeg(g.targetDeg(head)) <= device.AngleDeg(g.cfg.SettleTol)
+		landed := g.traj.Done(now) && (onTarget || g.stillFor >= stillTime)
 		if !landed && now-g.since < g.cfg.SaccadeLimit {
 			return g.traj.At(now), true, Event{} // the next set-point of the trajectory
 		}
@@ -213,7 +235,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 				tr := NewTrajectory(head, sp, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
 				T := tr.Duration.Seconds()
 				to := device.PoseDeg(pp+g.vel[0]*T, pt+g.vel[1]*T)
-				g.phase, g.since, g.target, g.correcting = Saccading, now, to, true
+				g.phase, g.since, g.target, g.correcting, g.stillFor = Saccading, now, to, true, 0
 				g.traj = NewTrajectory(head, to, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
 				g.resetPursuit()
 				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: to}
@@ -227,12 +249,17 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			d := device.AngularDistanceDeg(hp, ht, lp, lt)
 			g.corrected = true
 			if d >= device.AngleDeg(g.cfg.CorrectMin) && d <= 4*device.AngleDeg(g.cfg.MinSaccade) {
-				g.phase, g.since, g.target, g.correcting, g.moved = Saccading, now, obs.Target.Local, true, true
+				g.phase, g.since, g.target, g.correcting, g.moved, g.stillFor = Saccading, now, obs.Target.Local, true, true, 0
 				g.traj = NewTrajectory(head, g.target, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
 				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
 			}
 		}
 		if now-g.since < g.cfg.Dwell || obs == nil || !obs.Target.Valid {
+			break
+		}
+		// Before leaving, know whether the blob moves (two velocity
+		// estimates), and stay while it seems to: pursuit may be starting.
+		if obs.Target.LocalValid && (g.velN < 2 || speed >= g.cfg.PursuitMinSpeedDegS) && now-g.since < 2*g.cfg.Dwell {
 			break
 		}
 		// Saccadic suppression: only a frame taken after landing counts.
@@ -245,7 +272,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		if device.AngularDistanceDeg(hp, ht, tp, tt) < device.AngleDeg(g.cfg.MinSaccade) {
 			break
 		}
-		g.phase, g.since, g.target, g.moved, g.corrected = Saccading, now, t, true, false
+		g.phase, g.since, g.target, g.moved, g.corrected, g.stillFor = Saccading, now, t, true, false, 0
 		g.traj = NewTrajectory(head, t, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
 		g.resetPursuit()
 		return g.traj.At(now), true, Event{Kind: SaccadeStart, Time: now, Pose: t}

@@ -26,7 +26,11 @@ type Pose struct {
 	Pan, Tilt physic.Angle
 }
 
-func (p Pose) String() string { return fmt.Sprintf("pan %s tilt %s", p.Pan, p.Tilt) }
+// String prints degrees with three decimals (physic.Angle's own String
+// drops zeros after the point: −12.011° prints as −12.11°).
+func (p Pose) String() string {
+	return fmt.Sprintf("pan %.3f° tilt %.3f°", AngleDeg(p.Pan), AngleDeg(p.Tilt))
+}
 
 // Deg returns the pose in float64 degrees, for control maths.
 func (p Pose) Deg() (panDeg, tiltDeg float64) {
