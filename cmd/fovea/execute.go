@@ -79,7 +79,7 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 	}
 	r := p.Report(elapsed)
 	r.Mode, r.Seed = mode, cfg.Sim.Seed
-	if p.World != nil {
+	if p.World != nil && c.report != "" { // scripted experiments, for the report only (about 3 s)
 		if d, err := fovea.MeasureSaccadeSettle(cfg, p.MotorPeriod); err == nil {
 			v := float64(d) / float64(time.Millisecond)
 			r.Saccade20DegSettleMs = &v
