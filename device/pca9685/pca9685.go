@@ -133,9 +133,7 @@ func (h *Head) Pose() device.Pose {
 
 // Limits are the calibrated travels.
 func (h *Head) Limits() device.Limits {
-	pl, ph := h.cfg.Pan.Travel()
-	tl, th := h.cfg.Tilt.Travel()
-	return device.Limits{PanMin: pl, PanMax: ph, TiltMin: tl, TiltMax: th}
+	return servo.Limits(h.cfg.Pan.Calibration, h.cfg.Tilt.Calibration)
 }
 
 // Halt stops the pulses on both channels: the servos go limp.

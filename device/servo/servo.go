@@ -61,3 +61,10 @@ func (c Calibration) Travel() (lo, hi physic.Angle) {
 	}
 	return lo, hi
 }
+
+// Limits are the travels of a pan and a tilt servo as head limits.
+func Limits(pan, tilt Calibration) device.Limits {
+	pl, ph := pan.Travel()
+	tl, th := tilt.Travel()
+	return device.Limits{PanMin: pl, PanMax: ph, TiltMin: tl, TiltMax: th}
+}
