@@ -173,6 +173,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shut)
+	if err != nil {
+		// A client that stopped reading keeps its handler in Write: cut it.
+		srv.Close()
+	}
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}

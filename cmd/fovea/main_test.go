@@ -175,6 +175,12 @@ func TestShutdownWithPreview(t *testing.T) {
 			t.Fatalf("frame %d: %v", i, err)
 		}
 	}
+	// Keep reading, as a browser does, until the server ends the stream.
+	drained := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		drained <- err
+	}()
 	// The retina's view streams too: the foveated picture at half size.
 	rresp, err := client.Get(url + "retina.mjpg")
 	if err != nil {
@@ -194,7 +200,7 @@ func TestShutdownWithPreview(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+	if err := <-drained; err != nil {
 		t.Fatalf("stream did not end cleanly: %v", err)
 	}
 	resp.Body.Close()
