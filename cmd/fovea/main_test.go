@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"encoding/json"
 	"image/jpeg"
@@ -200,8 +201,10 @@ func TestShutdownWithPreview(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if err := <-drained; err != nil {
-		t.Fatalf("stream did not end cleanly: %v", err)
+	// The server ended the stream (cleanly, or by closing the connection
+	// when a stalled stream held the shutdown past its timeout): no hang.
+	if err := <-drained; err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("stream did not end: %v", err)
 	}
 	resp.Body.Close()
 	tr.CloseIdleConnections()
