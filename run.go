@@ -27,18 +27,14 @@ type captured struct {
 // it with the ready one; perception swaps the ready one with its own. Neither
 // side waits on the other and no frame is copied.
 type latest struct {
-	mu      sync.Mutex
-	ready   *captured
-	fresh   bool
-	signal  chan struct{}
-	dropped uint64
+	mu     sync.Mutex
+	ready  *captured
+	fresh  bool
+	signal chan struct{}
 }
 
 func (l *latest) put(c *captured) *captured {
 	l.mu.Lock()
-	if l.fresh {
-		l.dropped++
-	}
 	old := l.ready
 	l.ready, l.fresh = c, true
 	l.mu.Unlock()

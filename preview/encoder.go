@@ -191,18 +191,14 @@ func (e *Encoder) encodeRetina(mp **gocv.Mat) ([]byte, error) {
 	return bytes.Clone(buf.GetBytes()), nil
 }
 
-// toMat copies f into the Mat *mp, (re)allocating it when the size or type
-// changes, and converts gray to BGR.
+// toMat copies f into the BGR Mat *mp, allocating it only when the size
+// changes; gray frames are expanded to BGR as they are copied.
 func toMat(mp **gocv.Mat, f *device.Frame) (*gocv.Mat, error) {
-	typ := gocv.MatTypeCV8UC3
-	if f.Channels == 1 {
-		typ = gocv.MatTypeCV8UC1
-	}
-	if m := *mp; m == nil || m.Rows() != f.Height || m.Cols() != f.Width || m.Type() != typ {
+	if m := *mp; m == nil || m.Rows() != f.Height || m.Cols() != f.Width {
 		if m != nil {
 			m.Close()
 		}
-		nm := gocv.NewMatWithSize(f.Height, f.Width, typ)
+		nm := gocv.NewMatWithSize(f.Height, f.Width, gocv.MatTypeCV8UC3)
 		*mp = &nm
 	}
 	mat := *mp
@@ -210,12 +206,18 @@ func toMat(mp **gocv.Mat, f *device.Frame) (*gocv.Mat, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preview: encode: %w", err)
 	}
-	row := f.Width * f.Channels
+	row := f.Width * 3
 	for y := 0; y < f.Height; y++ {
-		copy(dst[y*row:(y+1)*row], f.Pix[y*f.Stride:])
-	}
-	if f.Channels == 1 {
-		gocv.CvtColor(*mat, mat, gocv.ColorGrayToBGR)
+		d := dst[y*row : (y+1)*row]
+		src := f.Pix[y*f.Stride:]
+		if f.Channels == 3 {
+			copy(d, src[:row])
+			continue
+		}
+		for x := 0; x < f.Width; x++ {
+			v := src[x]
+			d[3*x], d[3*x+1], d[3*x+2] = v, v, v
+		}
 	}
 	return mat, nil
 }

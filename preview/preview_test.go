@@ -311,3 +311,35 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	}
 }
+
+// Gray frames are expanded to BGR in one Mat, reused frame after frame.
+func TestEncodeGrayReusesMat(t *testing.T) {
+	bc := NewBroadcaster()
+	enc, _ := NewEncoder(bc, 30, 80)
+	defer bc.Watch()()
+	var g device.Frame
+	g.Reset(64, 48, 1)
+	for i := range g.Pix {
+		g.Pix[i] = byte(i)
+	}
+	var ov fovea.Overlay
+	var mat *gocv.Mat
+	defer func() { mat.Close() }()
+	var first *gocv.Mat
+	for i := 0; i < 3; i++ {
+		enc.Publish(&g, &ov)
+		jpg, err := enc.encodeNext(&mat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(jpg))
+		if err != nil || img.Bounds().Dx() != 64 {
+			t.Fatalf("gray frame %d: %v %v", i, img, err)
+		}
+		if i == 0 {
+			first = mat
+		} else if mat != first {
+			t.Fatal("the Mat was reallocated for a frame of the same size")
+		}
+	}
+}

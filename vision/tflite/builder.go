@@ -190,7 +190,7 @@ func (b *Builder) Bytes() ([]byte, error) {
 				if len(b.buffers[i]) == 0 {
 					return w.table(nil)
 				}
-				return w.table([]wfield{{slot: 0, child: func() int { return w.vec(b.buffers[i], 1, len(b.buffers[i]), 16) }}})
+				return w.table([]wfield{{slot: 0, child: func() int { return w.vec(b.buffers[i], len(b.buffers[i]), 16) }}})
 			})
 		}},
 	})
@@ -218,14 +218,14 @@ func (b *Builder) subgraph(w *fbwriter) int {
 								for k, s := range q.Scale {
 									binary.LittleEndian.PutUint32(raw[4*k:], math.Float32bits(s))
 								}
-								return w.vec(raw, 4, len(q.Scale), 4)
+								return w.vec(raw, len(q.Scale), 4)
 							}},
 							{slot: 3, child: func() int {
 								raw := make([]byte, 8*len(q.ZeroPoint))
 								for k, z := range q.ZeroPoint {
 									binary.LittleEndian.PutUint64(raw[8*k:], uint64(z))
 								}
-								return w.vec(raw, 8, len(q.ZeroPoint), 8)
+								return w.vec(raw, len(q.ZeroPoint), 8)
 							}},
 							{slot: 6, size: 4, bits: uint32(q.Dim)},
 						})
@@ -327,19 +327,18 @@ func (w *fbwriter) table(fields []wfield) int {
 }
 
 // vec writes a vector of n elements (raw bytes) with its data aligned.
-func (w *fbwriter) vec(raw []byte, elem, n, align int) int {
+func (w *fbwriter) vec(raw []byte, n, align int) int {
 	align = max(align, 4)
 	for (len(w.b)+4)%align != 0 {
 		w.b = append(w.b, 0)
 	}
 	p := w.u32(uint32(n))
 	w.b = append(w.b, raw...)
-	_ = elem
 	return p
 }
 
 func (w *fbwriter) str(s string) int {
-	p := w.vec([]byte(s), 1, len(s), 4)
+	p := w.vec([]byte(s), len(s), 4)
 	w.b = append(w.b, 0)
 	return p
 }
@@ -349,7 +348,7 @@ func (w *fbwriter) i32s(v []int32) int {
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(raw[4*i:], uint32(x))
 	}
-	return w.vec(raw, 4, len(v), 4)
+	return w.vec(raw, len(v), 4)
 }
 
 func (w *fbwriter) tables(n int, each func(i int) int) int {
