@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/servo"
@@ -36,9 +35,7 @@ type Config struct {
 type Head struct {
 	cfg Config
 
-	mu     sync.Mutex
-	pose   device.Pose
-	halted bool
+	state servo.Pair // last pose, halted latch, write lock
 }
 
 // New returns a head on cfg's pins. It does no I/O: the first SetPose
@@ -97,26 +94,20 @@ func (h *Head) SetPose(p device.Pose) error {
 	if err != nil {
 		return err
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.halted {
-		return device.ErrClosed
-	}
-	if err := h.cfg.Pan.Pin.PWM(dp, h.cfg.Frequency); err != nil {
-		return fmt.Errorf("gpioservo: pan: %w", err)
-	}
-	if err := h.cfg.Tilt.Pin.PWM(dt, h.cfg.Frequency); err != nil {
-		return fmt.Errorf("gpioservo: tilt: %w", err)
-	}
-	h.pose = p
-	return nil
+	return h.state.Command(p, func() error {
+		if err := h.cfg.Pan.Pin.PWM(dp, h.cfg.Frequency); err != nil {
+			return fmt.Errorf("gpioservo: pan: %w", err)
+		}
+		if err := h.cfg.Tilt.Pin.PWM(dt, h.cfg.Frequency); err != nil {
+			return fmt.Errorf("gpioservo: tilt: %w", err)
+		}
+		return nil
+	})
 }
 
 // Pose is the last pose commanded.
 func (h *Head) Pose() device.Pose {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.pose
+	return h.state.Pose()
 }
 
 // Limits are the calibrated travels.
@@ -126,10 +117,9 @@ func (h *Head) Limits() device.Limits {
 
 // Halt stops the pulses: the servos go limp.
 func (h *Head) Halt() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.halted = true
-	return errors.Join(h.cfg.Pan.Pin.Halt(), h.cfg.Tilt.Pin.Halt())
+	return h.state.Halt(func() error {
+		return errors.Join(h.cfg.Pan.Pin.Halt(), h.cfg.Tilt.Pin.Halt())
+	})
 }
 
 var _ device.PanTilt = (*Head)(nil)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
@@ -50,9 +49,7 @@ type Head struct {
 	cfg  Config
 	tick time.Duration // duration of one of the 4096 counts of a period
 
-	mu     sync.Mutex
-	pose   device.Pose
-	halted bool
+	state servo.Pair // last pose, halted latch, write lock
 }
 
 // oscillator is the PCA9685's internal clock.
@@ -109,26 +106,20 @@ func (h *Head) SetPose(p device.Pose) error {
 	if err != nil {
 		return fmt.Errorf("pca9685: tilt: %w", err)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.halted {
-		return device.ErrClosed
-	}
-	if err := h.dev.SetPwm(h.cfg.Pan.Channel, 0, h.counts(pp)); err != nil {
-		return fmt.Errorf("pca9685: pan: %w", err)
-	}
-	if err := h.dev.SetPwm(h.cfg.Tilt.Channel, 0, h.counts(tp)); err != nil {
-		return fmt.Errorf("pca9685: tilt: %w", err)
-	}
-	h.pose = p
-	return nil
+	return h.state.Command(p, func() error {
+		if err := h.dev.SetPwm(h.cfg.Pan.Channel, 0, h.counts(pp)); err != nil {
+			return fmt.Errorf("pca9685: pan: %w", err)
+		}
+		if err := h.dev.SetPwm(h.cfg.Tilt.Channel, 0, h.counts(tp)); err != nil {
+			return fmt.Errorf("pca9685: tilt: %w", err)
+		}
+		return nil
+	})
 }
 
 // Pose is the last pose commanded.
 func (h *Head) Pose() device.Pose {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.pose
+	return h.state.Pose()
 }
 
 // Limits are the calibrated travels.
@@ -138,10 +129,9 @@ func (h *Head) Limits() device.Limits {
 
 // Halt stops the pulses on both channels: the servos go limp.
 func (h *Head) Halt() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.halted = true
-	return errors.Join(h.dev.SetFullOff(h.cfg.Pan.Channel), h.dev.SetFullOff(h.cfg.Tilt.Channel))
+	return h.state.Halt(func() error {
+		return errors.Join(h.dev.SetFullOff(h.cfg.Pan.Channel), h.dev.SetFullOff(h.cfg.Tilt.Channel))
+	})
 }
 
 var _ device.PanTilt = (*Head)(nil)
