@@ -22,25 +22,19 @@ func (k *reluKernel) Prepare(n *Node) error {
 	if err != nil {
 		return err
 	}
-	switch in.Type {
-	case Float32:
-	case Int8:
-		if err := requireQuant(n, in, out); err != nil {
-			return err
-		}
-		if k.six { // RELU6 clamps in the input's own quantisation
-			k.zero = in.ZeroPoint()
-			// FloatToQuantizedType: 6.0 quantised, clamped to int8.
-			k.sixQ = clampInt32(in.ZeroPoint()+int32(math.Round(float64(6/in.Scale()))), math.MinInt8, math.MaxInt8)
-			return nil
-		}
-		k.mult, k.shift = quantizeMultiplier(float64(in.Scale()) / float64(out.Scale()))
-		k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
-		k.actMin = max(math.MinInt8, out.ZeroPoint()+int32(math.Round(float64(0/out.Scale()))))
-		k.actMax = math.MaxInt8
-	default:
-		return n.errf("type %s unsupported", in.Type)
+	if in.Type == Float32 {
+		return nil
 	}
+	if k.six { // RELU6 clamps in the input's own quantisation
+		k.zero = in.ZeroPoint()
+		// FloatToQuantizedType: 6.0 quantised, clamped to int8.
+		k.sixQ = clampInt32(in.ZeroPoint()+int32(math.Round(float64(6/in.Scale()))), math.MinInt8, math.MaxInt8)
+		return nil
+	}
+	k.mult, k.shift = quantizeMultiplier(float64(in.Scale()) / float64(out.Scale()))
+	k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
+	k.actMin = max(math.MinInt8, out.ZeroPoint()+int32(math.Round(float64(0/out.Scale()))))
+	k.actMax = math.MaxInt8
 	return nil
 }
 

@@ -110,11 +110,21 @@ func (n *Node) errf(format string, a ...any) error {
 }
 
 // unaryIO returns an element-wise operator's input and output, checked to
-// exist and share type and element count.
+// exist, share type and element count, and be float32 or int8 with
+// quantisation parameters: the types every element-wise kernel here runs.
 func unaryIO(n *Node) (in, out *RTensor, err error) {
 	in, out = n.Input(0), n.Output(0)
 	if in == nil || out == nil || in.Type != out.Type || in.NumElements() != out.NumElements() {
 		return nil, nil, n.errf("input and output must match in type and size")
+	}
+	switch in.Type {
+	case Float32:
+	case Int8:
+		if err := requireQuant(n, in, out); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, n.errf("type %s unsupported", in.Type)
 	}
 	return in, out, nil
 }

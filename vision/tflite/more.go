@@ -28,19 +28,13 @@ func (k *leakyReluKernel) Prepare(n *Node) error {
 	if err != nil {
 		return err
 	}
-	switch in.Type {
-	case Float32:
-	case Int8:
-		if err := requireQuant(n, in, out); err != nil {
-			return err
-		}
-		k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
-		// TFLite Micro forms both ratios in float before widening.
-		k.mAlpha, k.sAlpha = quantizeMultiplier(float64(in.Scale() * k.alpha / out.Scale()))
-		k.mIdent, k.sIdent = quantizeMultiplier(float64(in.Scale() / out.Scale()))
-	default:
-		return n.errf("type %s unsupported", in.Type)
+	if in.Type == Float32 {
+		return nil
 	}
+	k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
+	// TFLite Micro forms both ratios in float before widening.
+	k.mAlpha, k.sAlpha = quantizeMultiplier(float64(in.Scale() * k.alpha / out.Scale()))
+	k.mIdent, k.sIdent = quantizeMultiplier(float64(in.Scale() / out.Scale()))
 	return nil
 }
 

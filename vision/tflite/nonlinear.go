@@ -25,29 +25,23 @@ func (k *sigmoidTanhKernel) Prepare(n *Node) error {
 	if err != nil {
 		return err
 	}
-	switch in.Type {
-	case Float32:
-	case Int8:
-		if err := requireQuant(n, in, out); err != nil {
-			return err
-		}
-		wantZero, wantScale := int32(-128), 1.0/256
-		if k.tanh {
-			wantZero, wantScale = 0, 1.0/128
-		}
-		if out.ZeroPoint() != wantZero || math.Abs(float64(out.Scale())-wantScale) > wantScale*1e-3 {
-			return n.errf("int8 output must have zero point %d and scale %v, has %d and %v", wantZero, wantScale, out.ZeroPoint(), out.Scale())
-		}
-		k.inZero = in.ZeroPoint()
-		real := float64(in.Scale()) * float64(int64(1)<<(31-sigmoidInputIntBits))
-		frac, exp := math.Frexp(real)
-		k.mult = int32(int64(math.Round(frac * (1 << 31)))) // no halving: TFLite Micro uses frexp directly
-		k.shift = exp
-		r := math.Floor(float64((int64(1)<<sigmoidInputIntBits-1)*(int64(1)<<(31-sigmoidInputIntBits))) / math.Ldexp(1, k.shift))
-		k.radius = int32(math.Min(r, math.MaxInt32))
-	default:
-		return n.errf("type %s unsupported", in.Type)
+	if in.Type == Float32 {
+		return nil
 	}
+	wantZero, wantScale := int32(-128), 1.0/256
+	if k.tanh {
+		wantZero, wantScale = 0, 1.0/128
+	}
+	if out.ZeroPoint() != wantZero || math.Abs(float64(out.Scale())-wantScale) > wantScale*1e-3 {
+		return n.errf("int8 output must have zero point %d and scale %v, has %d and %v", wantZero, wantScale, out.ZeroPoint(), out.Scale())
+	}
+	k.inZero = in.ZeroPoint()
+	real := float64(in.Scale()) * float64(int64(1)<<(31-sigmoidInputIntBits))
+	frac, exp := math.Frexp(real)
+	k.mult = int32(int64(math.Round(frac * (1 << 31)))) // no halving: TFLite Micro uses frexp directly
+	k.shift = exp
+	r := math.Floor(float64((int64(1)<<sigmoidInputIntBits-1)*(int64(1)<<(31-sigmoidInputIntBits))) / math.Ldexp(1, k.shift))
+	k.radius = int32(math.Min(r, math.MaxInt32))
 	return nil
 }
 
@@ -160,25 +154,19 @@ func (k *hardSwishKernel) Prepare(n *Node) error {
 	if err != nil {
 		return err
 	}
-	switch in.Type {
-	case Float32:
-	case Int8:
-		if err := requireQuant(n, in, out); err != nil {
-			return err
-		}
-		k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
-		hires := (1.0 / 128.0) * in.Scale() // float32, as TFLite Micro
-		const reluishScale = float32(3.0 / 32768.0)
-		m, e := quantizeMultiplier(float64(hires / out.Scale()))
-		k.outMult16, k.outExp = downScaleInt32ToInt16Multiplier(m), e
-		if k.outExp > 0 {
-			return n.errf("output scale %v too small for the input scale %v", out.Scale(), in.Scale())
-		}
-		m, e = quantizeMultiplier(float64(hires / reluishScale))
-		k.reluMul16, k.reluExp = downScaleInt32ToInt16Multiplier(m), e
-	default:
-		return n.errf("type %s unsupported", in.Type)
+	if in.Type == Float32 {
+		return nil
 	}
+	k.inZero, k.outZero = in.ZeroPoint(), out.ZeroPoint()
+	hires := (1.0 / 128.0) * in.Scale() // float32, as TFLite Micro
+	const reluishScale = float32(3.0 / 32768.0)
+	m, e := quantizeMultiplier(float64(hires / out.Scale()))
+	k.outMult16, k.outExp = downScaleInt32ToInt16Multiplier(m), e
+	if k.outExp > 0 {
+		return n.errf("output scale %v too small for the input scale %v", out.Scale(), in.Scale())
+	}
+	m, e = quantizeMultiplier(float64(hires / reluishScale))
+	k.reluMul16, k.reluExp = downScaleInt32ToInt16Multiplier(m), e
 	return nil
 }
 
