@@ -12,6 +12,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/physic"
+
+	"github.com/fovea-vision/fovea/device/sim"
 )
 
 // Angle is a physic.Angle that reads from YAML as "60deg", "60°" or "1.2rad".
@@ -22,15 +24,16 @@ func (a Angle) Deg() float64 { return float64(a.Angle) / float64(physic.Degree) 
 
 // Config is the whole configuration of a run: one YAML file.
 type Config struct {
-	LogLevel  string          `yaml:"log_level"` // debug, info, warn, error
-	Camera    CameraConfig    `yaml:"camera"`
-	Head      HeadConfig      `yaml:"head"`
-	Sim       SimConfig       `yaml:"sim"`
-	Safety    SafetyConfig    `yaml:"safety"`
-	Retina    RetinaConfig    `yaml:"retina"`
-	Attention AttentionConfig `yaml:"attention"`
-	Gaze      GazeConfig      `yaml:"gaze"`
-	Preview   PreviewConfig   `yaml:"preview"`
+	LogLevel    string            `yaml:"log_level"` // debug, info, warn, error
+	Camera      CameraConfig      `yaml:"camera"`
+	Head        HeadConfig        `yaml:"head"`
+	Sim         SimConfig         `yaml:"sim"`
+	Safety      SafetyConfig      `yaml:"safety"`
+	Retina      RetinaConfig      `yaml:"retina"`
+	Attention   AttentionConfig   `yaml:"attention"`
+	Gaze        GazeConfig        `yaml:"gaze"`
+	Categorizer CategorizerConfig `yaml:"categorizer"`
+	Preview     PreviewConfig     `yaml:"preview"`
 }
 
 // CameraConfig selects and sizes the camera.
@@ -81,6 +84,7 @@ type ServoConfig struct {
 // SimConfig sets up the simulated world and its servos.
 type SimConfig struct {
 	Seed          uint64        `yaml:"seed"`
+	Appearance    string        `yaml:"appearance"` // digits, fashion (held-out images on cards) or shapes
 	Objects       int           `yaml:"objects"`
 	Moving        int           `yaml:"moving"`
 	SlewDegPerSec float64       `yaml:"slew_deg_per_s"`
@@ -117,6 +121,14 @@ type GazeConfig struct {
 	PursuitMinSpeed float64 `yaml:"pursuit_min_speed_deg_per_s"`
 }
 
+// CategorizerConfig names what each fixation shows.
+type CategorizerConfig struct {
+	Enabled bool   `yaml:"enabled"`
+	Model   string `yaml:"model"`  // an embedded model (digits, fashion, fashion-raw) or a .tflite file
+	Labels  string `yaml:"labels"` // a file of class names, one per line; empty: the model's own
+	Patch   Angle  `yaml:"patch"`  // side of the square foveal patch it sees
+}
+
 // PreviewConfig sets up the browser preview.
 type PreviewConfig struct {
 	Enabled bool    `yaml:"enabled"`
@@ -143,13 +155,14 @@ func DefaultConfig() Config {
 			I2CAddr: 0x40, PanPin: "GPIO12", TiltPin: "GPIO13",
 			PanServo:  ServoConfig{Channel: 0, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)},
 			TiltServo: ServoConfig{Channel: 1, MinPulse: 500 * time.Microsecond, MaxPulse: 2500 * time.Microsecond, MinAngle: deg(-90), MaxAngle: deg(90)}},
-		Sim: SimConfig{Seed: 1, Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
+		Sim: SimConfig{Seed: 1, Appearance: "digits", Objects: 14, Moving: 4, SlewDegPerSec: 600, DeadBand: deg(0.45),
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
-		Safety:    SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
-		Retina:    RetinaConfig{Wedges: 128},
-		Attention: AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second},
-		Gaze:      GazeConfig{Dwell: 250 * time.Millisecond, PursuitMinSpeed: 8},
-		Preview:   PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
+		Safety:      SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
+		Retina:      RetinaConfig{Wedges: 128},
+		Attention:   AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second},
+		Gaze:        GazeConfig{Dwell: 250 * time.Millisecond, PursuitMinSpeed: 8},
+		Categorizer: CategorizerConfig{Enabled: true, Model: "digits", Patch: deg(3.2)},
+		Preview:     PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
 	}
 }
 
@@ -351,12 +364,15 @@ func (c *Config) Validate() error {
 		check(cam.Source == "sim", "head.driver", "the simulated gimbal needs camera.source: sim")
 	}
 	s := &c.Sim
+	check(s.Appearance == sim.Digits || s.Appearance == sim.Fashion || s.Appearance == sim.Shapes, "sim.appearance", "%q is not one of digits, fashion, shapes", s.Appearance)
 	check(s.Objects >= 0 && s.Objects <= 200, "sim.objects", "%d outside [0, 200]", s.Objects)
 	check(s.Moving >= 0 && s.Moving <= s.Objects, "sim.moving", "%d outside [0, sim.objects]", s.Moving)
 	check(s.SlewDegPerSec > 0 && s.SlewDegPerSec <= 10000, "sim.slew_deg_per_s", "%v outside (0, 10000]", s.SlewDegPerSec)
 	check(s.DeadBand.Deg() >= 0 && s.DeadBand.Deg() <= 10, "sim.dead_band", "%s outside [0°, 10°]", s.DeadBand.Angle)
 	check(s.Lag > 0 && s.Lag <= time.Second, "sim.lag", "%v outside (0, 1s]", s.Lag)
 	check(s.Latency >= 0 && s.Latency <= time.Second, "sim.latency", "%v outside [0, 1s]", s.Latency)
+	check(strings.TrimSpace(c.Categorizer.Model) != "", "categorizer.model", "empty (digits, fashion, fashion-raw or a .tflite file)")
+	check(c.Categorizer.Patch.Deg() > 0.1 && c.Categorizer.Patch.Deg() < 60, "categorizer.patch", "%s outside (0.1°, 60°)", c.Categorizer.Patch.Angle)
 	sf := &c.Safety
 	check(sf.MaxSlewDegPerSec > 0 && sf.MaxSlewDegPerSec <= 5000, "safety.max_slew_deg_per_s", "%v outside (0, 5000]", sf.MaxSlewDegPerSec)
 	check(sf.MaxAccelDegPerSec > 0 && sf.MaxAccelDegPerSec <= 1e6, "safety.max_accel_deg_per_s2", "%v outside (0, 1e6]", sf.MaxAccelDegPerSec)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim"
 	"github.com/fovea-vision/fovea/foveate"
+	"github.com/fovea-vision/fovea/vision"
 )
 
 // Point is a position in frame pixels.
@@ -29,7 +31,7 @@ type Overlay struct {
 	Scanpath  [MaxScanpath]Point // oldest first
 	ScanIn    [MaxScanpath]bool  // which scanpath points project inside the frame
 	NScan     int
-	Label     string // what the fixation shows, when known
+	Label     string // what the fixation shows: the categoriser's name, and the truth when known
 }
 
 // FrameSink receives every processed frame, for the preview. Publish must
@@ -51,8 +53,12 @@ type Fixation struct {
 	TimeMs   float64       `json:"t_ms"`
 	PanDeg   float64       `json:"pan_deg"`
 	TiltDeg  float64       `json:"tilt_deg"`
-	ObjectID int           `json:"object_id"` // -1 when not on a known object
-	Label    string        `json:"label,omitempty"`
+	ObjectID int           `json:"object_id"`       // -1 when not on a known object
+	Label    string        `json:"label,omitempty"` // the simulated world's truth
+	// Named is the categoriser's top label for the fixation, NamedScore its
+	// score; empty until a settled frame of the fixation was categorised.
+	Named      string  `json:"named,omitempty"`
+	NamedScore float32 `json:"named_score,omitempty"`
 	// ErrorDeg is the angle between the gaze and the object's centre when
 	// the fixation ended (the next saccade), settled; -1 when unknown.
 	ErrorDeg float64 `json:"error_deg"`
@@ -69,13 +75,22 @@ type Pipeline struct {
 	Sink      FrameSink       // optional
 	World     *sim.World      // optional ground truth, for scoring
 	Retina    *foveate.Retina // optional: samples every frame at the gaze
-	Log       *slog.Logger
+	// Categorizer, optional, names each fixation from the foveal patch, a
+	// square of PatchDeg on a side centred on the object under the gaze
+	// (foveate.ContrastCentroid), taken from the first frame exposed
+	// CategorizeAfter (20 ms when zero) into the fixation.
+	Categorizer     *vision.Categorizer
+	PatchDeg        float64
+	CategorizeAfter time.Duration
+	Log             *slog.Logger
 
 	MotorPeriod time.Duration // the motor loop's period; 10 ms (100 Hz) when zero
 	ParkPose    device.Pose   // where the head goes at shutdown
 
-	latCapture, latRetina, latAttention, latControl, latF2C *Recorder
-	cortical                                                foveate.Image
+	latCapture, latRetina, latAttention, latControl, latF2C, latCat *Recorder
+	cortical                                                        foveate.Image
+	patch                                                           device.Frame
+	top                                                             [3]vision.Label
 
 	mu        sync.Mutex
 	captured  uint64
@@ -83,6 +98,7 @@ type Pipeline struct {
 	saccades  int
 	fixations []Fixation // all, in order
 	fixated   map[int]bool
+	named     map[int]string // object → the name given at its first categorised fixation
 	obs       control.Observation
 	haveObs   bool
 	obsWall   time.Time // capture time of obs
@@ -120,8 +136,14 @@ func (p *Pipeline) Init() error {
 		return fmt.Errorf("fovea: pipeline: motor period %v slower than 100 Hz", p.MotorPeriod)
 	}
 	const keep = 8192
-	p.latCapture, p.latRetina, p.latAttention, p.latControl, p.latF2C = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
-	p.fixated = map[int]bool{}
+	p.latCapture, p.latRetina, p.latAttention, p.latControl, p.latF2C, p.latCat = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
+	p.fixated, p.named = map[int]bool{}, map[int]string{}
+	if p.Categorizer != nil && !(p.PatchDeg > 0 && p.PatchDeg < 90) {
+		return fmt.Errorf("fovea: pipeline: categoriser patch of %v°", p.PatchDeg)
+	}
+	if p.CategorizeAfter <= 0 {
+		p.CategorizeAfter = 20 * time.Millisecond
+	}
 	p.start = time.Now()
 	return nil
 }
@@ -148,6 +170,11 @@ func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, capt
 		return err
 	}
 	p.latAttention.Record(time.Since(t0))
+	if p.Categorizer != nil && stable {
+		if err := p.categorize(f, gaze, captured); err != nil {
+			return err
+		}
+	}
 	p.mu.Lock()
 	p.processed++
 	p.rate.tick(t0)
@@ -181,6 +208,59 @@ func (p *Pipeline) sampleRetina(f *device.Frame, gaze device.Pose) error {
 	return nil
 }
 
+// categorize names the current fixation from f, once, if f was exposed
+// long enough after the fixation began.
+func (p *Pipeline) categorize(f *device.Frame, gaze device.Pose, captured time.Duration) error {
+	p.mu.Lock()
+	n := len(p.fixations)
+	due := n > 0 && p.fixations[n-1].Named == "" && captured >= p.fixations[n-1].Time+p.CategorizeAfter
+	p.mu.Unlock()
+	if !due {
+		return nil
+	}
+	gp, gt := gaze.Deg()
+	x, y, ok := p.Model.WorldToPixel(gp, gt, f.Pose)
+	if !ok || !inFrame(x, y, f) {
+		return nil
+	}
+	t0 := time.Now()
+	side := max(3, int(p.PatchDeg*math.Pi/180*p.Model.FocalPx()+0.5))
+	// Centre the patch on the object the gaze landed on: the centroid of
+	// contrast in a window 2.5 patches wide, then twice in one 1.75 wide,
+	// kept within a patch of the gaze.
+	cx, cy := x, y
+	for _, win := range [...]int{side * 5 / 2, side * 7 / 4, side * 7 / 4} {
+		nx, ny, err := foveate.ContrastCentroid(f, cx, cy, win)
+		if err != nil {
+			return fmt.Errorf("fovea: categoriser: %w", err)
+		}
+		if math.Hypot(nx-x, ny-y) > float64(side) {
+			break
+		}
+		cx, cy = nx, ny
+	}
+	x, y = cx, cy
+	p.patch.Reset(side, side, f.Channels)
+	if _, err := foveate.FoveaPatch(p.patch.Pix, side, f, x, y); err != nil {
+		return fmt.Errorf("fovea: categoriser: %w", err)
+	}
+	top, err := p.Categorizer.Categorize(p.top[:1], &p.patch)
+	if err != nil {
+		return fmt.Errorf("fovea: categoriser: %w", err)
+	}
+	p.latCat.Record(time.Since(t0))
+	p.mu.Lock()
+	fx := &p.fixations[n-1]
+
+	fx.Named, fx.NamedScore = top[0].Name, top[0].Score
+	if _, seen := p.named[fx.ObjectID]; fx.ObjectID >= 0 && !seen {
+		p.named[fx.ObjectID] = top[0].Name
+	}
+	p.mu.Unlock()
+	p.Log.Debug("named", "label", top[0].Name, "score", top[0].Score, "truth", fx.Label)
+	return nil
+}
+
 func (p *Pipeline) overlayLocked(f *device.Frame, gaze device.Pose, tgt control.Target, o *Overlay) {
 	gp, gt := gaze.Deg()
 	x, y, ok := p.Model.WorldToPixel(gp, gt, f.Pose)
@@ -194,9 +274,11 @@ func (p *Pipeline) overlayLocked(f *device.Frame, gaze device.Pose, tgt control.
 		x, y, ok := p.Model.WorldToPixel(fx.PanDeg, fx.TiltDeg, f.Pose)
 		o.Scanpath[o.NScan], o.ScanIn[o.NScan] = Point{x, y}, ok
 		o.NScan++
-		o.Label = ""
-		if fx.Label != "" {
-			o.Label = "truth: " + fx.Label // ground truth from the simulated world
+		o.Label = fx.Named
+		if fx.Label != "" && fx.Named != "" {
+			o.Label += " (truth: " + fx.Label + ")" // ground truth from the simulated world
+		} else if fx.Label != "" {
+			o.Label = "truth: " + fx.Label
 		}
 	}
 }
@@ -226,8 +308,10 @@ func (p *Pipeline) motorStep(now time.Duration) error {
 	// While perception is alive the set-point is re-sent every period: a
 	// heartbeat for the safety watchdog, which holds and then parks the head
 	// when perception stalls.
+	// Without fresh perception nothing is sent, not even a pursuit's
+	// extrapolation: the watchdog must see the stall.
 	alive := have && now-obs.Captured < perceptionTimeout
-	if send || (alive && p.Gaze.Moved()) {
+	if alive && (send || p.Gaze.Moved()) {
 		if !send {
 			cmd = p.Gaze.Target()
 		}

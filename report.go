@@ -33,6 +33,12 @@ type Scores struct {
 	RefixationsWithin10s  *int     `json:"refixations_within_10s_max,omitempty"`
 	Saccade20DegSettleMs  *float64 `json:"saccade_20deg_settle_ms,omitempty"` // see MeasureSaccadeSettle
 	PursuitRMSDeg         *float64 `json:"pursuit_rms_deg,omitempty"`         // see MeasurePursuit
+	// ObjectsNamed counts the fixated objects the categoriser named (at
+	// their first categorised fixation), ObjectsNamedCorrectly those whose
+	// name was their category.
+	ObjectsNamed          *int     `json:"objects_named,omitempty"`
+	ObjectsNamedCorrectly *int     `json:"objects_named_correctly,omitempty"`
+	CategorizerMsP50      *float64 `json:"categorizer_ms_p50,omitempty"`
 }
 
 // scores computes Scores from the fixations and the world.
@@ -128,6 +134,22 @@ func (p *Pipeline) Report(elapsed time.Duration) Report {
 		r.Scores = scores(p.World, r.FixationList)
 	}
 	r.LatencyMs = p.latencies()
+	if p.Categorizer != nil {
+		q := r.LatencyMs["categorizer"]
+		r.CategorizerMsP50 = &q.P50
+		if p.World != nil {
+			named, correct := 0, 0
+			p.mu.Lock()
+			for id, name := range p.named {
+				named++
+				if name == p.World.Objects()[id].Category {
+					correct++
+				}
+			}
+			p.mu.Unlock()
+			r.ObjectsNamed, r.ObjectsNamedCorrectly = &named, &correct
+		}
+	}
 	return r
 }
 
@@ -140,6 +162,9 @@ func (p *Pipeline) latencies() map[string]Quantiles {
 	}
 	if p.Retina != nil {
 		m["retina"] = p.latRetina.Quantiles()
+	}
+	if p.Categorizer != nil {
+		m["categorizer"] = p.latCat.Quantiles()
 	}
 	return m
 }

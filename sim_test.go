@@ -69,13 +69,14 @@ func TestReportKeys(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"frames_captured", "frames_processed", "fps", "latency_ms", "saccades", "fixations", "objects_total", "objects_fixated"} {
+	for _, k := range []string{"frames_captured", "frames_processed", "fps", "latency_ms", "saccades", "fixations", "objects_total", "objects_fixated",
+		"objects_named", "objects_named_correctly", "categorizer_ms_p50"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("report has no %q", k)
 		}
 	}
 	lat := m["latency_ms"].(map[string]any)
-	for _, k := range []string{"capture", "attention", "control", "frame_to_command"} {
+	for _, k := range []string{"capture", "attention", "control", "frame_to_command", "categorizer"} {
 		q, ok := lat[k].(map[string]any)
 		if !ok || q["p50"] == nil || q["p99"] == nil {
 			t.Errorf("latency_ms.%s missing p50/p99: %v", k, lat[k])
@@ -260,5 +261,40 @@ func TestPursuit(t *testing.T) {
 	t.Logf("pursuit RMS %.2f°, %.2f° without pursuit", rms, off)
 	if rms > 1 || off < 3*rms {
 		t.Fatalf("pursuit RMS %.2f° (want ≤ 1°), %.2f° without", rms, off)
+	}
+}
+
+// Issue 6's acceptance in the closed loop: the default world's objects are
+// held-out digits on cards, and at least 90 % of the fixated objects are
+// named correctly, with every fixation named.
+func TestNamingInSim(t *testing.T) {
+	r := runLockstep(t, 1, 20*time.Second)
+	if r.ObjectsNamed == nil || r.ObjectsNamedCorrectly == nil || r.CategorizerMsP50 == nil {
+		t.Fatal("naming scores missing")
+	}
+	t.Logf("%d/%d fixated objects named correctly; categoriser p50 %.2f ms", *r.ObjectsNamedCorrectly, r.ObjectsFixated, *r.CategorizerMsP50)
+	if *r.ObjectsNamed != r.ObjectsFixated || r.ObjectsFixated < 10 {
+		t.Errorf("%d objects named of %d fixated", *r.ObjectsNamed, r.ObjectsFixated)
+	}
+	if f := float64(*r.ObjectsNamedCorrectly) / float64(r.ObjectsFixated); f < 0.9 {
+		t.Errorf("%.2f of the fixated objects named correctly, want ≥ 0.9", f)
+	}
+	for _, fx := range r.FixationList {
+		if fx.ObjectID >= 0 && fx.Named == "" {
+			t.Errorf("fixation at %v ms on object %d not named", fx.TimeMs, fx.ObjectID)
+		}
+	}
+	// With the categoriser off, nothing is named and the keys are absent.
+	c := DefaultConfig()
+	c.Categorizer.Enabled = false
+	s, err := NewSim(c, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Pipeline.RunLockstep(context.Background(), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Pipeline.Report(time.Second); r.ObjectsNamed != nil || r.CategorizerMsP50 != nil {
+		t.Error("naming scores without a categoriser")
 	}
 }

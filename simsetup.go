@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/fovea-vision/fovea/control"
@@ -13,6 +15,7 @@ import (
 	"github.com/fovea-vision/fovea/device/safety"
 	"github.com/fovea-vision/fovea/device/sim"
 	"github.com/fovea-vision/fovea/foveate"
+	"github.com/fovea-vision/fovea/vision"
 )
 
 // Limits returns the head's limits from the configuration.
@@ -65,6 +68,36 @@ func NewRetina(c RetinaConfig, m device.CameraModel) (*foveate.Retina, error) {
 	return foveate.New(g), nil
 }
 
+// NewCategorizer loads the configured categoriser; nil when it is off.
+func NewCategorizer(c CategorizerConfig) (*vision.Categorizer, error) {
+	if !c.Enabled {
+		return nil, nil
+	}
+	model, ok := vision.EmbeddedModels[c.Model]
+	if !ok {
+		b, err := os.ReadFile(c.Model)
+		if err != nil {
+			return nil, fmt.Errorf("fovea: categorizer.model: %w", err)
+		}
+		model = b
+	}
+	var o vision.Options
+	if c.Labels != "" {
+		b, err := os.ReadFile(c.Labels)
+		if err != nil {
+			return nil, fmt.Errorf("fovea: categorizer.labels: %w", err)
+		}
+		for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+			o.Labels = append(o.Labels, strings.TrimSpace(l))
+		}
+	}
+	cat, err := vision.NewCategorizer(model, o)
+	if err != nil {
+		return nil, fmt.Errorf("fovea: categorizer.model %s: %w", c.Model, err)
+	}
+	return cat, nil
+}
+
 // NewSafeHead puts head behind the configured safety envelope.
 func NewSafeHead(c Config, head device.PanTilt) (*safety.Head, error) {
 	sc := safety.DefaultConfig(c.Head.Limits())
@@ -96,7 +129,7 @@ func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, erro
 		return nil, err
 	}
 	wc := sim.DefaultWorldConfig
-	wc.Seed, wc.Objects, wc.Moving = c.Sim.Seed, c.Sim.Objects, c.Sim.Moving
+	wc.Seed, wc.Objects, wc.Moving, wc.Appearance = c.Sim.Seed, c.Sim.Objects, c.Sim.Moving, c.Sim.Appearance
 	lim := c.Head.Limits()
 	// Objects lie where the head can look at them.
 	wc.PanMaxDeg = min(-device.AngleDeg(lim.PanMin), device.AngleDeg(lim.PanMax)) - 5
@@ -142,7 +175,12 @@ func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, erro
 	if err != nil {
 		return nil, err
 	}
+	cat, err := NewCategorizer(c.Categorizer)
+	if err != nil {
+		return nil, err
+	}
 	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
+		Categorizer: cat, PatchDeg: c.Categorizer.Patch.Deg(),
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
 	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil
 }

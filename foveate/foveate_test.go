@@ -324,3 +324,47 @@ func TestCoarsePeriphery(t *testing.T) {
 		t.Fatal("factor 3 of 128 wedges accepted")
 	}
 }
+
+// ContrastCentroid finds the centre of a square card from anywhere on it,
+// whatever lies inside, and leaves a blank frame alone.
+func TestContrastCentroid(t *testing.T) {
+	f := &device.Frame{}
+	f.Reset(200, 150, 3)
+	for i := range f.Pix {
+		f.Pix[i] = 120
+	}
+	// A dark card centred on (90, 70), 41 px wide, with a bright bar
+	// across its middle.
+	for y := 50; y <= 90; y++ {
+		for x := 70; x <= 110; x++ {
+			v := byte(15)
+			if y >= 66 && y <= 74 && x >= 80 && x <= 100 {
+				v = 230
+			}
+			copy(f.Pix[y*f.Stride+3*x:], []byte{v, v, v})
+		}
+	}
+	for _, start := range [][2]float64{{90, 70}, {97, 64}, {84, 76}} {
+		x, y := start[0], start[1]
+		for i := 0; i < 2; i++ {
+			var err error
+			if x, y, err = ContrastCentroid(f, x, y, 61); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if math.Abs(x-90) > 1 || math.Abs(y-70) > 1 {
+			t.Errorf("from %v: centroid (%.1f, %.1f), want near (90, 70)", start, x, y)
+		}
+	}
+	blank := &device.Frame{}
+	blank.Reset(50, 50, 1)
+	if x, y, err := ContrastCentroid(blank, 20, 30, 21); err != nil || x != 20 || y != 30 {
+		t.Errorf("blank frame: (%v, %v) %v", x, y, err)
+	}
+	if _, _, err := ContrastCentroid(blank, math.NaN(), 3, 21); err == nil {
+		t.Error("NaN position accepted")
+	}
+	if a := testing.AllocsPerRun(20, func() { ContrastCentroid(f, 90, 70, 61) }); a != 0 {
+		t.Errorf("%v allocations", a)
+	}
+}

@@ -211,3 +211,54 @@ func FoveaPatch(dst []byte, n int, src *device.Frame, fx, fy float64) (inside in
 	}
 	return inside, nil
 }
+
+// ContrastCentroid is the centroid of local contrast energy (|∂L/∂x| +
+// |∂L/∂y| of the luminance, central differences) in the side×side window
+// centred on (x, y): a small corrective shift that centres the fovea on the
+// object it landed on, as the object's edges surround its centre. Pixels
+// off the frame count as having no contrast. With no contrast at all it
+// returns (x, y).
+func ContrastCentroid(src *device.Frame, x, y float64, side int) (cx, cy float64, err error) {
+	if err := src.Validate(); err != nil {
+		return x, y, fmt.Errorf("foveate: %w", err)
+	}
+	if side < 3 || side > 1<<14 || math.IsNaN(x) || math.IsNaN(y) || math.Abs(x) > 1e9 || math.Abs(y) > 1e9 {
+		return x, y, fmt.Errorf("foveate: centroid window %d at (%v, %v)", side, x, y)
+	}
+	h := side / 2
+	x0, y0 := max(1, int(math.Round(x))-h), max(1, int(math.Round(y))-h)
+	x1, y1 := min(src.Width-2, int(math.Round(x))+h), min(src.Height-2, int(math.Round(y))+h)
+	ch := src.Channels
+	lum := func(px, py int) int32 {
+		p := src.Pix[py*src.Stride+px*ch:]
+		if ch == 1 {
+			return int32(p[0]) * 1000
+		}
+		return 114*int32(p[0]) + 587*int32(p[1]) + 299*int32(p[2])
+	}
+	var sw, sx, sy float64
+	for py := y0; py <= y1; py++ {
+		var rw, rx float64
+		for px := x0; px <= x1; px++ {
+			gx := lum(px+1, py) - lum(px-1, py)
+			gy := lum(px, py+1) - lum(px, py-1)
+			g := float64(abs32(gx) + abs32(gy))
+			rw += g
+			rx += g * float64(px)
+		}
+		sw += rw
+		sx += rx
+		sy += rw * float64(py)
+	}
+	if sw == 0 {
+		return x, y, nil
+	}
+	return sx / sw, sy / sw, nil
+}
+
+func abs32(v int32) int32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -28,7 +28,8 @@ Usage:
   fovea sim [flags]              run the simulated pan-tilt world (no hardware)
   fovea run --config FILE [flags] run a real camera and head
   fovea bench [--json FILE]      time each stage (retina beside OpenCV's remap and logPolar)
-  fovea model inspect|run|bench  TensorFlow Lite models (fovea model for details)
+  fovea model inspect|run|bench|train|eval  TensorFlow Lite models (fovea model for details)
+  fovea experiment precortical   accuracy under light changes, with and without the retina/LGN stage
   fovea version                  print the version
 
 Run 'fovea sim -h' or 'fovea run -h' for their flags.
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "model":
 		return cmdModel(ctx, args[1:], stdout, stderr)
+	case "experiment":
+		return cmdExperiment(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "fovea %s %s/%s %s\n", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return nil

@@ -19,6 +19,8 @@ const modelUsage = `Usage:
   fovea model inspect MODEL
   fovea model run MODEL --input F[,F2...] [--seq N] --output F
   fovea model bench MODEL [--iters N] [--warmup N]
+  fovea model train [--data DIR] [--out DIR] [--epochs N]   make the categoriser (make models)
+  fovea model eval [MODEL] [--data DIR]                     held-out accuracy (default: the embedded model)
 `
 
 func cmdModel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -33,6 +35,10 @@ func cmdModel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return modelRun(args[1:], stdout, stderr)
 	case "bench":
 		return modelBench(ctx, args[1:], stdout, stderr)
+	case "train":
+		return modelTrain(ctx, args[1:], stdout, stderr)
+	case "eval":
+		return modelEval(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, modelUsage)
 	return fmt.Errorf("model: unknown subcommand %q", args[0])

@@ -134,7 +134,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	cat, err := fovea.NewCategorizer(cfg.Categorizer)
+	if err != nil {
+		return err
+	}
 	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret,
+		Categorizer: cat, PatchDeg: cfg.Categorizer.Patch.Deg(),
 		ParkPose: device.Pose{Pan: cfg.Head.ParkPan.Angle, Tilt: cfg.Head.ParkTilt.Angle}}
 	return execute(ctx, p, cfg, &c, log, false)
 }

@@ -111,6 +111,10 @@ func (r *Renderer) drawObject(dst *device.Frame, o *Object, pose device.Pose, t 
 		return
 	}
 	cosT := math.Cos(otilt * math.Pi / 180)
+	if o.Sprite != nil {
+		r.drawSprite(dst, o, opan, otilt, cosT, pxDeg, x0, x1, y0, y1)
+		return
+	}
 	for y := y0; y <= y1; y++ {
 		row := dst.Pix[y*dst.Stride:]
 		for x := x0; x <= x1; x++ {
@@ -129,6 +133,55 @@ func (r *Renderer) drawObject(dst *device.Frame, o *Object, pose device.Pose, t 
 			shade := 1 - 0.25*math.Min(1, math.Hypot(dx, dy)/o.RadiusDeg)
 			for c := 0; c < 3; c++ {
 				fg := float64(o.BGR[c]) * shade
+				bg := float64(row[3*x+c])
+				row[3*x+c] = uint8(bg + (fg-bg)*alpha + 0.5)
+			}
+		}
+	}
+}
+
+// cardBGR is the colour of a sprite's card.
+var cardBGR = [3]float64{18, 18, 18}
+
+// drawSprite paints a sprite card: a dark square with an anti-aliased edge,
+// the sprite sampled bilinearly in its centre, tinted with the object's colour.
+func (r *Renderer) drawSprite(dst *device.Frame, o *Object, opan, otilt, cosT, pxDeg float64, x0, x1, y0, y1 int) {
+	m := r.model
+	card := SpriteDeg / SpriteFill / 2
+	half := SpriteDeg / 2
+	pix := o.Sprite.Pix
+	const n = SpriteSide
+	at := func(x, y int) float64 {
+		if x < 0 || y < 0 || x >= n || y >= n {
+			return 0
+		}
+		return float64(pix[y*n+x])
+	}
+	for y := y0; y <= y1; y++ {
+		row := dst.Pix[y*dst.Stride:]
+		for x := x0; x <= x1; x++ {
+			i := y*m.Width + x
+			dx := wrapDeg(float64(r.az[i])-opan) * cosT
+			dy := float64(r.el[i]) - otilt
+			alpha := 0.5 - (math.Max(math.Abs(dx), math.Abs(dy))-card)/pxDeg
+			if alpha <= 0 {
+				continue
+			}
+			alpha = math.Min(alpha, 1)
+			// Sprite coordinates: x right, y down, pixel centres at +0.5.
+			sx := (dx/half+1)/2*n - 0.5
+			sy := (-dy/half+1)/2*n - 0.5
+			fx, fy := math.Floor(sx), math.Floor(sy)
+			ix, iy := int(fx), int(fy)
+			ax, ay := sx-fx, sy-fy
+			s := 0.0
+			if ix >= -1 && iy >= -1 && ix < n && iy < n {
+				a := at(ix, iy) + (at(ix+1, iy)-at(ix, iy))*ax
+				b := at(ix, iy+1) + (at(ix+1, iy+1)-at(ix, iy+1))*ax
+				s = (a + (b-a)*ay) / 255
+			}
+			for c := 0; c < 3; c++ {
+				fg := cardBGR[c] + (float64(o.BGR[c])-cardBGR[c])*s
 				bg := float64(row[3*x+c])
 				row[3*x+c] = uint8(bg + (fg-bg)*alpha + 0.5)
 			}

@@ -72,7 +72,12 @@ func TestWorldDeterministic(t *testing.T) {
 }
 
 func TestWorldGroundTruth(t *testing.T) {
-	w := newTestWorld(t, 1)
+	cfg := DefaultWorldConfig
+	cfg.Appearance = Shapes
+	w, err := NewWorld(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	m := testModel(t)
 	r, _ := NewRenderer(w, m)
 	var f device.Frame
@@ -145,4 +150,64 @@ func TestCameraLockstep(t *testing.T) {
 	if p, _ := f.Pose.Deg(); p < 19 {
 		t.Fatalf("after 300 ms the head is at %v°, want near 20°", p)
 	}
+}
+
+// Sprite objects show their held-out image: the rendered card, sampled on
+// the sprite's grid, correlates with the sprite; the card's margin has the
+// card's colour.
+func TestSpriteRendering(t *testing.T) {
+	w := newTestWorld(t, 1)
+	m := testModel(t)
+	r, _ := NewRenderer(w, m)
+	var f device.Frame
+	for _, o := range w.Objects() {
+		if o.Sprite == nil || o.Category != o.Sprite.Category || o.RadiusDeg != SpriteRadiusDeg {
+			t.Fatalf("object %d: %+v is not a sprite card", o.ID, o)
+		}
+		pan, tilt := o.At(time.Second)
+		pose := device.PoseDeg(pan+4, tilt-3)
+		r.Render(&f, pose, time.Second)
+		lum := func(panDeg, tiltDeg float64) float64 {
+			x, y, ok := m.WorldToPixel(panDeg, tiltDeg, pose)
+			if !ok {
+				t.Fatal("behind")
+			}
+			p := f.Pix[int(y+0.5)*f.Stride+3*int(x+0.5):]
+			return 0.114*float64(p[0]) + 0.587*float64(p[1]) + 0.299*float64(p[2])
+		}
+		card := SpriteDeg / SpriteFill / 2
+		cosT := math.Cos(tilt * math.Pi / 180)
+		if v := lum(pan+0.9*card/cosT, tilt+0.9*card); math.Abs(v-18) > 3 {
+			t.Errorf("object %d: card margin luminance %.1f, want 18", o.ID, v)
+		}
+		var a, b []float64
+		for sy := 2; sy < SpriteSide-2; sy += 2 {
+			for sx := 2; sx < SpriteSide-2; sx += 2 {
+				dx := ((float64(sx)+0.5)/SpriteSide*2 - 1) * SpriteDeg / 2
+				dy := -((float64(sy)+0.5)/SpriteSide*2 - 1) * SpriteDeg / 2
+				a = append(a, lum(pan+dx/cosT, tilt+dy))
+				b = append(b, float64(o.Sprite.Pix[sy*SpriteSide+sx]))
+			}
+		}
+		if c := correlation(a, b); c < 0.85 {
+			t.Errorf("object %d (%s): rendered card correlates %.2f with its sprite", o.ID, o.Category, c)
+		}
+	}
+}
+
+func correlation(a, b []float64) float64 {
+	var ma, mb float64
+	for i := range a {
+		ma += a[i]
+		mb += b[i]
+	}
+	ma /= float64(len(a))
+	mb /= float64(len(b))
+	var sab, saa, sbb float64
+	for i := range a {
+		sab += (a[i] - ma) * (b[i] - mb)
+		saa += (a[i] - ma) * (a[i] - ma)
+		sbb += (b[i] - mb) * (b[i] - mb)
+	}
+	return sab / math.Sqrt(saa*sbb+1e-12)
 }

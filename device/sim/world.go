@@ -39,6 +39,10 @@ type Object struct {
 	Shape     Shape
 	BGR       [3]uint8
 	RadiusDeg float64 // angular radius of its bounding circle
+	// Sprite, when set, is what the object shows instead of a shape: the
+	// image, tinted with BGR, on a dark square card whose corners touch the
+	// bounding circle, the image filling the card's central SpriteFill.
+	Sprite *Sprite
 
 	// Motion: Pan/Tilt(t) = base + amplitude * sin(2π t / period + phase)
 	// along (DirPan, DirTilt). Static objects have zero amplitude.
@@ -61,12 +65,31 @@ func (o *Object) At(t time.Duration) (panDeg, tiltDeg float64) {
 	return o.BasePanDeg + s*o.DirPan, o.BaseTiltDeg + s*o.DirTilt
 }
 
+// Appearances of the objects.
+const (
+	Digits  = "digits"  // MNIST digits (held-out images) on cards: the default categoriser's classes
+	Fashion = "fashion" // Fashion-MNIST clothes (held-out images) on cards
+	Shapes  = "shapes"  // coloured silhouettes of six shapes
+)
+
+// Sprite cards' geometry: the image spans SpriteDeg, the card
+// SpriteDeg/SpriteFill, and the bounding circle the card's corners.
+const (
+	SpriteDeg  = 3.2
+	SpriteFill = 0.8
+)
+
+// SpriteRadiusDeg is the bounding radius of a sprite card.
+var SpriteRadiusDeg = SpriteDeg / SpriteFill / 2 * math.Sqrt2
+
 // WorldConfig sets up a world.
 type WorldConfig struct {
-	Seed     uint64
-	Objects  int     // how many objects
-	Moving   int     // how many of them move
-	DegPerPx float64 // panorama resolution; 0.1 by default
+	Seed uint64
+	// Appearance is Digits (the default when empty), Fashion or Shapes.
+	Appearance string
+	Objects    int     // how many objects
+	Moving     int     // how many of them move
+	DegPerPx   float64 // panorama resolution; 0.1 by default
 	// Objects are placed so that a head within these bounds can fixate them.
 	PanMaxDeg, TiltMinDeg, TiltMaxDeg float64
 }
@@ -82,6 +105,8 @@ func (c WorldConfig) Validate() error {
 	switch {
 	case c.Objects < 0 || c.Objects > 200:
 		return fmt.Errorf("sim: world: %d objects, want 0 to 200", c.Objects)
+	case c.Appearance != "" && c.Appearance != Digits && c.Appearance != Fashion && c.Appearance != Shapes:
+		return fmt.Errorf("sim: world: appearance %q, want %q, %q or %q", c.Appearance, Digits, Fashion, Shapes)
 	case c.Moving < 0 || c.Moving > c.Objects:
 		return fmt.Errorf("sim: world: %d moving objects of %d", c.Moving, c.Objects)
 	case !(c.DegPerPx >= 0.02 && c.DegPerPx <= 1):
@@ -139,6 +164,9 @@ func NewWorldWithObjects(cfg WorldConfig, objs []Object) (*World, error) {
 		o.ID = i
 		if o.Category == "" {
 			o.Category = o.Shape.String()
+			if o.Sprite != nil {
+				o.Category = o.Sprite.Category
+			}
 		}
 		w.objects = append(w.objects, o)
 	}
@@ -165,11 +193,26 @@ var palette = [...][3]uint8{ // BGR, saturated and distinct
 func (w *World) placeObjects() error {
 	r := rand.New(rand.NewPCG(w.cfg.Seed, 0x6f626a65637473))
 	c := w.cfg
+	var sprites []Sprite
+	if c.Appearance != Shapes {
+		a := c.Appearance
+		if a == "" {
+			a = Digits
+		}
+		var err error
+		if sprites, err = Sprites(a); err != nil {
+			return err
+		}
+	}
 	const minSepDeg = 9
 	for i := 0; i < c.Objects; i++ {
 		o := Object{ID: i, Shape: Shape(r.IntN(int(numShapes))), BGR: palette[r.IntN(len(palette))]}
 		o.Category = o.Shape.String()
 		o.RadiusDeg = 2 + 1.5*r.Float64()
+		if sprites != nil {
+			o.Sprite = &sprites[r.IntN(len(sprites))]
+			o.Category, o.RadiusDeg = o.Sprite.Category, SpriteRadiusDeg
+		}
 		if i < c.Moving {
 			o.AmplitudeDeg = 8 + 10*r.Float64()
 			o.Period = time.Duration((6 + 6*r.Float64()) * float64(time.Second))

@@ -12,6 +12,7 @@ import (
 // Parse and by TensorFlow Lite alike. Tensor data is 16-byte aligned.
 type Builder struct {
 	Description string
+	Metadata    []Metadata // written as Model.metadata, each in its own buffer
 	tensors     []btensor
 	ops         []bop
 	codes       []OperatorCode
@@ -172,6 +173,12 @@ func (b *Builder) Bytes() ([]byte, error) {
 			}
 		}
 	}
+	buffers := b.buffers
+	mdBuf := make([]uint32, len(b.Metadata))
+	for i, md := range b.Metadata {
+		buffers = append(buffers[:len(buffers):len(buffers)], md.Data)
+		mdBuf[i] = uint32(len(buffers) - 1)
+	}
 	w := &fbwriter{b: make([]byte, 8)}
 	copy(w.b[4:], "TFL3")
 	root := w.table([]wfield{
@@ -186,11 +193,16 @@ func (b *Builder) Bytes() ([]byte, error) {
 		{slot: 2, child: func() int { return w.tables(1, func(int) int { return b.subgraph(w) }) }},
 		{slot: 3, child: func() int { return w.str(b.Description) }},
 		{slot: 4, child: func() int {
-			return w.tables(len(b.buffers), func(i int) int {
-				if len(b.buffers[i]) == 0 {
+			return w.tables(len(buffers), func(i int) int {
+				if len(buffers[i]) == 0 {
 					return w.table(nil)
 				}
-				return w.table([]wfield{{slot: 0, child: func() int { return w.vec(b.buffers[i], len(b.buffers[i]), 16) }}})
+				return w.table([]wfield{{slot: 0, child: func() int { return w.vec(buffers[i], len(buffers[i]), 16) }}})
+			})
+		}},
+		{slot: 6, child: func() int {
+			return w.tables(len(b.Metadata), func(i int) int {
+				return w.table([]wfield{{slot: 0, child: func() int { return w.str(b.Metadata[i].Name) }}, {slot: 1, size: 4, bits: mdBuf[i]}})
 			})
 		}},
 	})

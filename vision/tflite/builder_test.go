@@ -148,3 +148,55 @@ func TestBuilderFullyConnected(t *testing.T) {
 		}
 	}
 }
+
+// Metadata round-trips through the Builder, and real converter files'
+// metadata (min_runtime_version, …) parses.
+func TestMetadata(t *testing.T) {
+	m, err := Parse(readModel(t, "person_detect/person_detect.tflite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, md := range m.Metadata {
+		t.Logf("person_detect metadata %q: %d bytes", md.Name, len(md.Data))
+	}
+	b := NewBuilder()
+	in := b.AddTensor("in", Float32, []int32{1, 2}, nil, nil)
+	out := b.AddTensor("out", Float32, []int32{1, 2}, nil, nil)
+	b.AddOperator(OpRelu, 1, []int32{in}, []int32{out}, nil)
+	b.SetIO([]int32{in}, []int32{out})
+	b.Metadata = []Metadata{{"fovea.labels", []byte("cat\ndog")}, {"empty", nil}}
+	file, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err = Parse(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := m.MetadataNamed("fovea.labels"); !ok || string(d) != "cat\ndog" {
+		t.Fatalf("labels %q %v", d, ok)
+	}
+	if d, ok := m.MetadataNamed("empty"); !ok || len(d) != 0 {
+		t.Fatalf("empty %q %v", d, ok)
+	}
+	if _, ok := m.MetadataNamed("missing"); ok {
+		t.Fatal("missing metadata found")
+	}
+	// A metadata entry naming a buffer past the end is a format error.
+	bad := bytes.Clone(file)
+	nb := uint32(len(m.Buffers))
+	patched := false
+	for off := 0; off+4 <= len(bad); off += 4 {
+		if binary.LittleEndian.Uint32(bad[off:]) == nb-2 && off > len(bad)-200 {
+			binary.LittleEndian.PutUint32(bad[off:], 99)
+			if _, err := Parse(bad); err != nil && bytes.Contains([]byte(err.Error()), []byte("buffer 99")) {
+				patched = true
+				break
+			}
+			binary.LittleEndian.PutUint32(bad[off:], nb-2)
+		}
+	}
+	if !patched {
+		t.Fatal("no patched file was rejected for its metadata buffer index")
+	}
+}

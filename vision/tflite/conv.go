@@ -40,6 +40,7 @@ type convKernel struct {
 	sumW       []int32 // conv: Σ of each output channel's filter
 	offsetSumW []int32 // depthwise: input offset × Σ of each channel's taps
 	acc        []int32 // depthwise accumulators, one per channel
+	patch      []int8  // conv: one receptive field, gathered
 }
 
 func newConv() Kernel      { return &convKernel{} }
@@ -234,6 +235,7 @@ func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
 	for oc := range k.sumW {
 		k.sumW[oc] = sumInt8(w[oc*taps : (oc+1)*taps])
 	}
+	k.patch = make([]int8, taps)
 	k.fast = true
 }
 

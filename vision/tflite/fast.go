@@ -94,45 +94,53 @@ func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
 	rowLen := fW * inC
 	taps := fH * rowLen
+	patch := k.patch[:taps]
+	// Taps outside the image hold the input's zero point: x + inOffset = 0
+	// there, so they add nothing, exactly as the reference kernel skips them.
+	pad := int8(-p.inOffset)
 	for bt := 0; bt < batches; bt++ {
 		for oy := 0; oy < outH; oy++ {
 			iy0 := oy*p.strideH - p.padH
 			for ox := 0; ox < outW; ox++ {
 				ix0 := ox*p.strideW - p.padW
 				o := ((bt*outH+oy)*outW + ox) * outC
-				if iy0 < 0 || ix0 < 0 || iy0+fH > inH || ix0+fW > inW {
-					k.convInt8At(x, w, b, y, bt, oy, ox, in, filter, out)
-					continue
+				// Gather the receptive field into one contiguous patch.
+				for fy := 0; fy < fH; fy++ {
+					row := patch[fy*rowLen : (fy+1)*rowLen]
+					iy := iy0 + fy
+					if iy < 0 || iy >= inH {
+						fillInt8(row, pad)
+						continue
+					}
+					a, e := max(0, -ix0), min(fW, inW-ix0)
+					if a >= e {
+						fillInt8(row, pad)
+						continue
+					}
+					fillInt8(row[:a*inC], pad)
+					xi := ((bt*inH+iy)*inW + ix0 + a) * inC
+					copy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
+					fillInt8(row[e*inC:], pad)
 				}
 				oc := 0
-				var acc [4]int32
 				for ; oc+4 <= outC; oc += 4 {
-					acc = [4]int32{}
-					for fy := 0; fy < fH; fy++ {
-						xi := ((bt*inH+iy0+fy)*inW + ix0) * inC
-						xr := x[xi : xi+rowLen]
-						f := fy * rowLen
-						s0, s1, s2, s3 := dot4Int8(xr, w[oc*taps+f:], w[(oc+1)*taps+f:], w[(oc+2)*taps+f:], w[(oc+3)*taps+f:])
-						acc[0] += s0
-						acc[1] += s1
-						acc[2] += s2
-						acc[3] += s3
-					}
-					for q := 0; q < 4; q++ {
-						y[o+oc+q] = k.requant(acc[q], oc+q, b)
-					}
+					s0, s1, s2, s3 := dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
+					y[o+oc] = k.requant(s0, oc, b)
+					y[o+oc+1] = k.requant(s1, oc+1, b)
+					y[o+oc+2] = k.requant(s2, oc+2, b)
+					y[o+oc+3] = k.requant(s3, oc+3, b)
 				}
 				for ; oc < outC; oc++ {
-					wo := w[oc*taps : (oc+1)*taps]
-					var a int32
-					for fy := 0; fy < fH; fy++ {
-						xi := ((bt*inH+iy0+fy)*inW + ix0) * inC
-						a += dotInt8(wo[fy*rowLen:(fy+1)*rowLen], x[xi:xi+rowLen])
-					}
-					y[o+oc] = k.requant(a, oc, b)
+					y[o+oc] = k.requant(dotInt8(w[oc*taps:(oc+1)*taps], patch), oc, b)
 				}
 			}
 		}
+	}
+}
+
+func fillInt8(s []int8, v int8) {
+	for i := range s {
+		s[i] = v
 	}
 }
 

@@ -115,6 +115,24 @@ type Model struct {
 	OperatorCodes []OperatorCode
 	Subgraphs     []Subgraph
 	Buffers       [][]byte
+	Metadata      []Metadata
+}
+
+// Metadata is a named buffer of the model (schema: Model.metadata), such as
+// TensorFlow's "min_runtime_version" or Fovea's "fovea.labels".
+type Metadata struct {
+	Name string
+	Data []byte // the buffer's content, in the file
+}
+
+// MetadataNamed returns the data of the first metadata entry named name.
+func (m *Model) MetadataNamed(name string) ([]byte, bool) {
+	for _, md := range m.Metadata {
+		if md.Name == name {
+			return md.Data, true
+		}
+	}
+	return nil, false
 }
 
 // maxFileSize bounds what Parse accepts (2 GiB is the FlatBuffers limit).
@@ -150,6 +168,24 @@ func Parse(b []byte) (*Model, error) {
 	}
 	if err := m.parseBuffers(mt, b); err != nil {
 		return nil, err
+	}
+	mds, err := mt.tables(6, "metadata")
+	if err != nil {
+		return nil, err
+	}
+	for _, md := range mds {
+		name, err := md.string(0, "metadata.name")
+		if err != nil {
+			return nil, err
+		}
+		buf, err := md.uint32(1, "metadata.buffer", 0)
+		if err != nil {
+			return nil, err
+		}
+		if int64(buf) >= int64(len(m.Buffers)) {
+			return nil, md.errf("metadata.buffer", "%q names buffer %d of %d", name, buf, len(m.Buffers))
+		}
+		m.Metadata = append(m.Metadata, Metadata{Name: name, Data: m.Buffers[buf]})
 	}
 	ocs, err := mt.tables(1, "operator_codes")
 	if err != nil {
