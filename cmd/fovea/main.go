@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fovea-vision/fovea"
+	"github.com/fovea-vision/fovea/device/cvcam"
 )
 
 // version is set by the Makefile from git describe.
@@ -30,6 +31,7 @@ Usage:
   fovea bench [--json FILE]      time each stage (retina beside OpenCV's remap and logPolar)
   fovea model inspect|run|bench|train|eval  TensorFlow Lite models (fovea model for details)
   fovea experiment precortical   accuracy under light changes, with and without the retina/LGN stage
+  fovea selftest                 check every stage on this machine (models, retina, OpenCV, closed loop)
   fovea version                  print the version
 
 Run 'fovea sim -h' or 'fovea run -h' for their flags.
@@ -70,6 +72,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdModel(ctx, args[1:], stdout, stderr)
 	case "experiment":
 		return cmdExperiment(ctx, args[1:], stdout, stderr)
+	case "selftest":
+		if len(args) > 1 {
+			return fmt.Errorf("selftest: unexpected argument %q", args[1])
+		}
+		fmt.Fprintf(stdout, "fovea %s %s/%s selftest\n", version, runtime.GOOS, runtime.GOARCH)
+		if err := fovea.SelfTest(stdout, cvcam.CheckCodec); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "selftest passed")
+		return nil
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "fovea %s %s/%s %s\n", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return nil

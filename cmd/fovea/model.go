@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fovea-vision/fovea/vision/tflite"
 )
@@ -101,6 +102,13 @@ func modelInspect(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "arena %d bytes, %.2f M multiply-accumulates per invoke\n", it.ArenaUsed(), float64(it.MACs())/1e6)
 	} else {
 		fmt.Fprintf(stdout, "not runnable here: %v\n", err)
+	}
+	for _, md := range m.Metadata {
+		if utf8.Valid(md.Data) && len(md.Data) <= 512 && !strings.ContainsRune(string(md.Data), 0) {
+			fmt.Fprintf(stdout, "metadata %s: %q\n", md.Name, md.Data)
+		} else {
+			fmt.Fprintf(stdout, "metadata %s: %d bytes\n", md.Name, len(md.Data))
+		}
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nop\tname\tversion\tinputs\toutputs")

@@ -33,6 +33,10 @@ type Config struct {
 	Watchdog      time.Duration // no command for this long: hold
 	ParkAfter     time.Duration // then, this much later: park and release
 	Park          device.Pose
+	// ParkSettle is how long the PWM stays on once the commanded pose
+	// reaches the park pose, so that the servos (which lag their command)
+	// get there before they are released; 300 ms when zero.
+	ParkSettle time.Duration
 }
 
 // DefaultConfig suits SG90-class servos: 500°/s, 30,000°/s², hold after
@@ -48,6 +52,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("safety: slew limit %v°/s outside (0, 5000]", c.MaxSlewDegS)
 	case !(c.MaxAccelDegS2 > 0 && c.MaxAccelDegS2 <= 1e6):
 		return fmt.Errorf("safety: acceleration limit %v°/s² outside (0, 1e6]", c.MaxAccelDegS2)
+	case c.ParkSettle < 0 || c.ParkSettle > 10*time.Second:
+		return fmt.Errorf("safety: park settle time %v outside [0, 10s]", c.ParkSettle)
 	case c.Watchdog <= 0 || c.ParkAfter < 0:
 		return fmt.Errorf("safety: watchdog %v and park delay %v must be positive", c.Watchdog, c.ParkAfter)
 	case !c.Limits.Contains(c.Park):
@@ -87,6 +93,7 @@ type Head struct {
 	started bool
 	state   State
 	haveCmd bool
+	parked  time.Duration // when the commanded pose reached the park pose; -1 before
 }
 
 // New puts inner behind the envelope c. The output starts at inner's pose.
@@ -210,7 +217,7 @@ func (h *Head) Step(now time.Duration) error {
 				h.target[0], h.target[1] = h.out[0].pos, h.out[1].pos
 			}
 			if now-h.lastCmd > h.cfg.Watchdog+h.cfg.ParkAfter {
-				h.state = Parking
+				h.state, h.parked = Parking, -1
 				h.target[0], h.target[1] = h.cfg.Park.Deg()
 			}
 		}
@@ -226,8 +233,17 @@ func (h *Head) Step(now time.Duration) error {
 	}
 	if h.state == Parking && h.out[0].vel == 0 && h.out[1].vel == 0 &&
 		h.out[0].pos == h.target[0] && h.out[1].pos == h.target[1] {
-		h.state = Released
-		return h.inner.Halt()
+		if h.parked < 0 {
+			h.parked = now
+		}
+		settle := h.cfg.ParkSettle
+		if settle == 0 {
+			settle = 300 * time.Millisecond
+		}
+		if now-h.parked >= settle {
+			h.state = Released
+			return h.inner.Halt()
+		}
 	}
 	return nil
 }

@@ -132,10 +132,18 @@ func TestWatchdogParks(t *testing.T) {
 	// No command since t=0: past the watchdog it holds, then it parks.
 	cfg := h.cfg
 	deadline := cfg.Watchdog + cfg.ParkAfter + time.Second // parking 40° takes < 1 s
+	arrived := time.Duration(-1)
 	for ; now < deadline && h.State() != Released; now += period {
 		if err := h.Step(now); err != nil {
 			t.Fatal(err)
 		}
+		if p, tl := h.Output().Deg(); arrived < 0 && p == 0 && tl == 0 {
+			arrived = now
+		}
+	}
+	// The PWM stays on while the servos catch up with the command.
+	if arrived < 0 || now-period-arrived < 300*time.Millisecond {
+		t.Fatalf("released %v after the command reached the park pose, want ≥ 300ms", now-period-arrived)
 	}
 	if h.State() != Released || rec.halted != 1 {
 		t.Fatalf("state %v, halted %d times after %v without commands", h.State(), rec.halted, now)

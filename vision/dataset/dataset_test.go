@@ -69,13 +69,16 @@ func TestMNIST(t *testing.T) {
 func TestErrors(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{``, "not a"},
-		{`{"data": 3}`, "not an array"},
+		{`{"data": 3}`, "not a"},
 		{`{"data": [[1, 2, 3]]}`, "has 3 values"},
-		{`{"data": [[` + strings.Repeat("1,", 783) + `256]]}`, "pixel 783 is 256"},
-		{`{"data": [[` + strings.Repeat("1,", 783) + `1.5]]}`, "pixel 783 is 1.5"},
+		{`{"data": [[` + strings.Repeat("1,", 783) + `256]]}`, "image 0 pixel 783: want an integer in [0, 255]"},
+		{`{"data": [[` + strings.Repeat("1,", 783) + `1.5]]}`, "pixel 783: want an integer"},
 		{`{"data": [0.5, 0.5]}`, "whole number"},
-		{`{"data": [` + strings.Repeat("0,", 783) + `-1]}`, "pixel 783 is -1"},
-		{`{"data": [[1, "x"]]}`, "images"},
+		{`{"data": [` + strings.Repeat("0,", 783) + `-1]}`, "pixel 783: want a number in [0, 1]"},
+		{`{"data": [[1, "x"]]}`, `found "\"x\"]]}"`},
+		{`{"data": [[] []]}`, "after image 0: want , or ]"},
+		{`{"data": []} x`, "trailing"},
+		{`{"data": [[1, 2`, "the file ends"},
 	} {
 		var s Set
 		err := s.ParseClass([]byte(c.in), 0)

@@ -113,7 +113,13 @@ func (t *Table) PNG(w io.Writer) error {
 		p.X.Label.Text = x
 		p.Y.Label.Text = "held-out accuracy"
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		var ticks []plot.Tick
+		for _, r := range t.Rows {
+			if v, ok := pick(r); ok {
+				ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprintf("×%g", v)})
+			}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 		p.Y.Min, p.Y.Max = 0, 1
 		var with, wout plotter.XYs
 		for _, r := range t.Rows {
