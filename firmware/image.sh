@@ -56,6 +56,12 @@ if [ ! -f "$sysroot/.stage2-done" ]; then
 	cp -a "$base" "$sysroot"
 fi
 firmware/rootfs.sh "$DEB_ARCH" "$sysroot" libopencv-dev
+# Absolute symbolic links (Debian's alternatives: liblapack.so.3 →
+# /etc/alternatives/… → …) would resolve on the host, not in the sysroot:
+# the cross linker then misses libraries. Make them relative.
+find "$sysroot/usr/lib" "$sysroot/etc/alternatives" -type l -lname '/*' | while read -r l; do
+	ln -sfn "$(realpath -m -s --relative-to="$(dirname "$l")" "$sysroot$(readlink "$l")")" "$l"
+done
 
 step "cross-compile fovea $version for $GOARCH${GOARM:+v$GOARM} against the sysroot"
 mkdir -p "$out"

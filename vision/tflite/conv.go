@@ -332,7 +332,7 @@ func (k *convKernel) convFloat(in, filter, bias, out *RTensor) {
 							xi := ((bt*inH+iy)*inW+ix)*inC + g*fC
 							wi := ((oc*fH+fy)*fW + fx) * fC
 							for ic := 0; ic < fC; ic++ {
-								acc += x[xi+ic] * w[wi+ic]
+								acc += float32(x[xi+ic] * w[wi+ic]) // no FMA (fmaNote)
 							}
 						}
 					}
@@ -376,7 +376,7 @@ func (k *convKernel) depthwiseFloat(in, filter, bias, out *RTensor) {
 								if ix < 0 || ix >= inW {
 									continue
 								}
-								acc += x[((bt*inH+iy)*inW+ix)*inC+ic] * w[(fy*fW+fx)*outC+oc]
+								acc += float32(x[((bt*inH+iy)*inW+ix)*inC+ic] * w[(fy*fW+fx)*outC+oc]) // no FMA (fmaNote)
 							}
 						}
 						if b != nil {

@@ -308,7 +308,7 @@ func (m *Model) parseSubgraph(st table) (Subgraph, error) {
 		if err != nil {
 			return sg, err
 		}
-		if int(oc) >= len(m.OperatorCodes) {
+		if int64(oc) >= int64(len(m.OperatorCodes)) { // int64: int(oc) wraps on 32-bit machines
 			return sg, ot.errf("opcode_index", "%d outside [0, %d)", oc, len(m.OperatorCodes))
 		}
 		op.Opcode = int(oc)
@@ -355,15 +355,16 @@ func (m *Model) parseTensor(tt table) (Tensor, error) {
 			return t, tt.errf(fmt.Sprintf("shape[%d]", i), "dimension %d is negative (dynamic shapes are not supported)", d)
 		}
 		n *= int64(d)
-		if n > 1<<31 {
-			return t, tt.errf("shape", "%v has more than 2^31 elements", t.Shape)
+		if n > math.MaxInt32/8 {
+			// Any tensor's byte size then fits an int, even on 32-bit machines.
+			return t, tt.errf("shape", "%v has more than 2^28 elements", t.Shape)
 		}
 	}
 	buf, err := tt.uint32(2, "buffer", 0)
 	if err != nil {
 		return t, err
 	}
-	if int(buf) >= len(m.Buffers) && !(buf == 0 && len(m.Buffers) == 0) {
+	if int64(buf) >= int64(len(m.Buffers)) && !(buf == 0 && len(m.Buffers) == 0) { // int64: no wrap on 32-bit
 		return t, tt.errf("buffer", "index %d outside [0, %d)", buf, len(m.Buffers))
 	}
 	t.Buffer = int(buf)
