@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"periph.io/x/conn/v3/physic"
@@ -46,8 +47,22 @@ func PoseDeg(panDeg, tiltDeg float64) Pose {
 // int (which overflows on 32-bit ARM).
 func AngleDeg(a physic.Angle) float64 { return float64(a) / float64(physic.Degree) }
 
-// DegAngle converts float64 degrees to a physic.Angle.
-func DegAngle(deg float64) physic.Angle { return physic.Angle(deg * float64(physic.Degree)) }
+// InvalidAngle is what DegAngle gives for NaN, an infinity or a value
+// beyond physic.Angle's range: far beyond any limit, so that every
+// consumer (the safety envelope first) refuses it.
+const InvalidAngle = physic.Angle(math.MinInt64)
+
+// DegAngle converts float64 degrees to a physic.Angle. NaN, infinities and
+// out-of-range values give InvalidAngle on every architecture (Go leaves
+// their conversion to an integer to the CPU: amd64 gives MinInt64, arm64
+// gives 0 for NaN, which would turn a NaN command into a move to 0°).
+func DegAngle(deg float64) physic.Angle {
+	v := deg * float64(physic.Degree)
+	if !(v >= math.MinInt64 && v < math.MaxInt64) {
+		return InvalidAngle
+	}
+	return physic.Angle(v)
+}
 
 // Frame is one captured image with the metadata the pipeline needs to place
 // it in the world. Pixels are 8-bit, interleaved, in OpenCV's BGR order when

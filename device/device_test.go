@@ -224,3 +224,16 @@ func TestLimited(t *testing.T) {
 		t.Fatal("disjoint limits accepted")
 	}
 }
+
+// NaN, infinities and huge values become InvalidAngle whatever the CPU
+// (arm64 converts NaN to 0, which would make a NaN command a move to 0°).
+func TestDegAngleNonFinite(t *testing.T) {
+	for _, d := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e300, -1e300} {
+		if a := DegAngle(d); a != InvalidAngle {
+			t.Errorf("DegAngle(%v) = %v, want InvalidAngle", d, a)
+		}
+	}
+	if a := DegAngle(-90); AngleDeg(a) != -90 {
+		t.Errorf("DegAngle(-90) = %v", a)
+	}
+}
