@@ -101,7 +101,8 @@ type Pipeline struct {
 	named     map[int]string // object → the name given at its first categorised fixation
 	obs       control.Observation
 	haveObs   bool
-	obsWall   time.Time // capture time of obs
+	obsWall   time.Time     // wall time obs's frame arrived
+	wake      chan struct{} // a fresh observation: the motor loop steps at once
 	obsUsed   bool
 	start     time.Time
 	rate      rateMeter
@@ -138,6 +139,7 @@ func (p *Pipeline) Init() error {
 	const keep = 8192
 	p.latCapture, p.latRetina, p.latAttention, p.latControl, p.latF2C, p.latCat = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
 	p.fixated, p.named = map[int]bool{}, map[int]string{}
+	p.wake = make(chan struct{}, 1)
 	if p.Categorizer != nil && !(p.PatchDeg > 0 && p.PatchDeg < 90) {
 		return fmt.Errorf("fovea: pipeline: categoriser patch of %v°", p.PatchDeg)
 	}
@@ -157,34 +159,41 @@ func (p *Pipeline) cameraPose() device.Pose {
 	return p.Head.Pose()
 }
 
-// perceive runs attention on one frame and publishes the observation.
-func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, captured time.Duration, o *Overlay) error {
-	if p.Retina != nil {
-		if err := p.sampleRetina(f, gaze); err != nil {
-			return err
-		}
-	}
+// perceive runs attention on one frame that arrived at the given wall
+// time, publishes the observation and wakes the motor loop; only then does
+// it do what no command waits for: the retina (for the preview), naming the
+// fixation, the preview's overlay.
+func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, captured time.Duration, arrived time.Time, o *Overlay) error {
 	t0 := time.Now()
 	tgt, err := p.Attention.Process(f, gaze, stable, captured)
 	if err != nil {
 		return err
 	}
 	p.latAttention.Record(time.Since(t0))
+	p.mu.Lock()
+	p.processed++
+	p.rate.tick(t0)
+	p.obs = control.Observation{Seq: f.Seq, Captured: captured, Target: tgt}
+	p.obsWall, p.obsUsed, p.haveObs = arrived, false, true
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+	if p.Retina != nil {
+		if err := p.sampleRetina(f, gaze); err != nil {
+			return err
+		}
+	}
 	if p.Categorizer != nil && stable {
 		if err := p.categorize(f, gaze, captured); err != nil {
 			return err
 		}
 	}
-	p.mu.Lock()
-	p.processed++
-	p.rate.tick(t0)
-	p.obs = control.Observation{Seq: f.Seq, Captured: captured, Target: tgt}
-	p.obsWall, p.obsUsed, p.haveObs = f.Time, false, true
 	if p.Sink != nil {
+		p.mu.Lock()
 		p.overlayLocked(f, gaze, tgt, o)
-	}
-	p.mu.Unlock()
-	if p.Sink != nil {
+		p.mu.Unlock()
 		p.Sink.Publish(f, o)
 	}
 	return nil

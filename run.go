@@ -17,10 +17,11 @@ const stillTolDeg = 0.15
 
 // captured is one frame with the gaze at its capture.
 type captured struct {
-	f     device.Frame
-	gaze  device.Pose
-	simT  time.Duration
-	valid bool
+	f       device.Frame
+	gaze    device.Pose
+	simT    time.Duration
+	arrived time.Time // when NextFrame returned it
+	valid   bool
 }
 
 // latest is a three-buffer mailbox: capture writes the back buffer and swaps
@@ -93,6 +94,7 @@ func (p *Pipeline) captureLoop(ctx context.Context, fail context.CancelCauseFunc
 			}
 			return
 		}
+		back.arrived = time.Now()
 		if _, isSim := p.Camera.(*sim.Camera); isSim {
 			back.simT = back.f.Sim // the camera set the pose at exposure
 		} else {
@@ -127,7 +129,7 @@ func (p *Pipeline) perceptionLoop(ctx context.Context, fail context.CancelCauseF
 		}
 		stable := have && gazeStill(prevGaze, front.gaze)
 		prevGaze, have = front.gaze, true
-		if err := p.perceive(&front.f, front.gaze, stable, front.simT, &ov); err != nil {
+		if err := p.perceive(&front.f, front.gaze, stable, front.simT, front.arrived, &ov); err != nil {
 			fail(fmt.Errorf("fovea: perception: %w", err))
 			return
 		}
@@ -157,6 +159,7 @@ func (p *Pipeline) motorLoop(ctx context.Context, fail context.CancelCauseFunc) 
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-p.wake: // a fresh observation: command now, not at the next tick
 		}
 		if err := p.motorStep(p.Clock.Now()); err != nil {
 			fail(err)
@@ -226,15 +229,16 @@ func (p *Pipeline) RunLockstep(ctx context.Context, duration time.Duration) erro
 		if err := cam.NextFrame(ctx, &c.f); err != nil {
 			return fmt.Errorf("fovea: capture: %w", err)
 		}
-		c.f.Time = t0 // wall time, for frame-to-command latency
-		p.latCapture.Record(time.Since(t0))
+		c.f.Time = t0
+		arrived := time.Now()
+		p.latCapture.Record(arrived.Sub(t0))
 		p.mu.Lock()
 		p.captured++
 		p.mu.Unlock()
 		gaze := p.gazeAt(&c.f)
 		stable := have && gazeStill(prevGaze, gaze)
 		prevGaze, have = gaze, true
-		if err := p.perceive(&c.f, gaze, stable, c.f.Sim, &ov); err != nil {
+		if err := p.perceive(&c.f, gaze, stable, c.f.Sim, arrived, &ov); err != nil {
 			return fmt.Errorf("fovea: perception: %w", err)
 		}
 		// The observation is consumed at the next motor tick; the latency

@@ -150,7 +150,7 @@ func TestPerceptionStallParksHead(t *testing.T) {
 			if err := s.Camera.NextFrame(context.Background(), &f); err != nil {
 				t.Fatal(err)
 			}
-			if err := p.perceive(&f, f.Pose, false, f.Sim, &ov); err != nil {
+			if err := p.perceive(&f, f.Pose, false, f.Sim, time.Now(), &ov); err != nil {
 				t.Fatal(err)
 			}
 		}

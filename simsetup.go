@@ -293,7 +293,7 @@ func MeasurePursuit(c Config) (rmsDeg float64, err error) {
 				return 0, err
 			}
 			gaze := f.Pose
-			if err := p.perceive(&f, gaze, gazeStill(prev, gaze), f.Sim, &ov); err != nil {
+			if err := p.perceive(&f, gaze, gazeStill(prev, gaze), f.Sim, time.Now(), &ov); err != nil {
 				return 0, err
 			}
 			prev = gaze

@@ -30,7 +30,7 @@ step() {
 started=$(date +%s)
 
 if [ "$mode" = test ]; then
-	total=2
+	total=3
 	[ -x "$rootfs/usr/bin/fovea" ] || { echo "image-test: no image for $BOARD: run make image BOARD=$BOARD first" >&2; exit 1; }
 	step "binfmt_misc: $QEMU"
 	[ -e /proc/sys/fs/binfmt_misc/status ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
@@ -38,7 +38,10 @@ if [ "$mode" = test ]; then
 	step "fovea selftest in the $BOARD root file system, under $QEMU (the image is the root: no -L)"
 	chroot "$rootfs" /usr/bin/fovea version
 	chroot "$rootfs" /usr/bin/fovea selftest
+	step "the service: enabled, its user and groups, its hardening"
 	chroot "$rootfs" systemctl is-enabled fovea.service
+	chroot "$rootfs" id fovea
+	chroot "$rootfs" systemd-analyze security --offline=yes /lib/systemd/system/fovea.service | tail -1
 	echo "image-test $BOARD: passed in $(($(date +%s) - started)) s"
 	exit 0
 fi
