@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/physic"
 
+	"github.com/fovea-vision/fovea/device/servo"
 	"github.com/fovea-vision/fovea/device/sim"
 )
 
@@ -79,6 +80,12 @@ type ServoConfig struct {
 	MaxAngle Angle         `yaml:"max_angle"`
 	Trim     Angle         `yaml:"trim"`
 	Invert   bool          `yaml:"invert"`
+}
+
+// Calibration is the servo's calibration in device/servo's terms.
+func (s ServoConfig) Calibration() servo.Calibration {
+	return servo.Calibration{MinPulse: s.MinPulse, MaxPulse: s.MaxPulse,
+		MinAngle: s.MinAngle.Angle, MaxAngle: s.MaxAngle.Angle, Trim: s.Trim.Angle, Invert: s.Invert}
 }
 
 // SimConfig sets up the simulated world and its servos.

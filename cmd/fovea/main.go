@@ -31,6 +31,7 @@ Usage:
   fovea bench [--json FILE]      time each stage (retina beside OpenCV's remap and logPolar)
   fovea model inspect|run|bench|train|eval  TensorFlow Lite models (fovea model for details)
   fovea experiment precortical   accuracy under light changes, with and without the retina/LGN stage
+  fovea calibrate --config FILE [--write]  centre the servos and find their limits, interactively
   fovea selftest                 check every stage on this machine (models, retina, OpenCV, closed loop)
   fovea version                  print the version
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdModel(ctx, args[1:], stdout, stderr)
 	case "experiment":
 		return cmdExperiment(ctx, args[1:], stdout, stderr)
+	case "calibrate":
+		return cmdCalibrate(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "selftest":
 		if len(args) > 1 {
 			return fmt.Errorf("selftest: unexpected argument %q", args[1])

@@ -317,3 +317,23 @@ func TestCategoriserCommands(t *testing.T) {
 		}
 	}
 }
+
+// fovea calibrate refuses a head it cannot drive and names what is missing.
+func TestCalibrateCommand(t *testing.T) {
+	dir := t.TempDir()
+	simCfg := filepath.Join(dir, "sim.yaml")
+	os.WriteFile(simCfg, []byte("head:\n  driver: sim\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"calibrate"}, "--config FILE is required"},
+		{[]string{"calibrate", "--config", filepath.Join(dir, "none.yaml")}, "no such file"},
+		{[]string{"calibrate", "--config", simCfg}, "calibration drives real servos"},
+	} {
+		_, _, err := runCmd(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}

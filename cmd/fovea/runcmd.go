@@ -12,17 +12,26 @@ import (
 	"github.com/fovea-vision/fovea/device/cvcam"
 	"github.com/fovea-vision/fovea/device/gpioservo"
 	"github.com/fovea-vision/fovea/device/pca9685"
-	"github.com/fovea-vision/fovea/device/servo"
 	"github.com/fovea-vision/fovea/device/sim"
 )
 
 // servoConfig is the PCA9685 calibration of the configuration.
 func servoConfig(h fovea.HeadConfig) pca9685.Config {
 	conv := func(s fovea.ServoConfig) pca9685.Servo {
-		return pca9685.Servo{Channel: s.Channel, Calibration: servo.Calibration{MinPulse: s.MinPulse, MaxPulse: s.MaxPulse,
-			MinAngle: s.MinAngle.Angle, MaxAngle: s.MaxAngle.Angle, Trim: s.Trim.Angle, Invert: s.Invert}}
+		return pca9685.Servo{Channel: s.Channel, Calibration: s.Calibration()}
 	}
 	return pca9685.Config{Pan: conv(h.PanServo), Tilt: conv(h.TiltServo)}
+}
+
+// openServos opens the configured servo driver (pca9685 or gpio).
+func openServos(h fovea.HeadConfig) (device.PanTilt, func() error, error) {
+	pc := servoConfig(h)
+	if h.Driver == "pca9685" {
+		ph, closeBus, err := pca9685.Open(h.I2CBus, uint16(h.I2CAddr), pc)
+		return ph, closeBus, err
+	}
+	gh, err := gpioservo.Open(h.PanPin, h.TiltPin, pc.Pan.Calibration, pc.Tilt.Calibration)
+	return gh, func() error { return nil }, err
 }
 
 func usageError(fs *flag.FlagSet, format string, a ...any) error {
@@ -99,22 +108,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var head device.PanTilt = device.NewFixedMount(m)
 	if cfg.Head.Driver == "pca9685" || cfg.Head.Driver == "gpio" {
-		var h device.PanTilt
-		if cfg.Head.Driver == "pca9685" {
-			ph, closeBus, err := pca9685.Open(cfg.Head.I2CBus, uint16(cfg.Head.I2CAddr), servoConfig(cfg.Head))
-			if err != nil {
-				return err
-			}
-			defer closeBus()
-			h = ph
-		} else {
-			pc := servoConfig(cfg.Head)
-			gh, err := gpioservo.Open(cfg.Head.PanPin, cfg.Head.TiltPin, pc.Pan.Calibration, pc.Tilt.Calibration)
-			if err != nil {
-				return err
-			}
-			h = gh
+		h, closeHead, err := openServos(cfg.Head)
+		if err != nil {
+			return err
 		}
+		defer closeHead()
 		lh, err := device.Limit(h, cfg.Head.Limits())
 		if err != nil {
 			return err
