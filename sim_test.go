@@ -3,9 +3,11 @@ package fovea
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,7 +17,28 @@ import (
 	"github.com/fovea-vision/fovea/device/sim"
 )
 
+// runLockstep runs the default world for d in lock step. Runs are exactly
+// reproducible, so each (seed, d) runs once per test binary and tests
+// share its report (a 10 s run takes half a minute under -race).
 func runLockstep(t *testing.T, seed uint64, d time.Duration) Report {
+	t.Helper()
+	key := fmt.Sprint(seed, d)
+	lockstepMu.Lock()
+	defer lockstepMu.Unlock()
+	if r, ok := lockstepRuns[key]; ok {
+		return r
+	}
+	r := runLockstepOnce(t, seed, d)
+	lockstepRuns[key] = r
+	return r
+}
+
+var (
+	lockstepMu   sync.Mutex
+	lockstepRuns = map[string]Report{}
+)
+
+func runLockstepOnce(t *testing.T, seed uint64, d time.Duration) Report {
 	t.Helper()
 	c := DefaultConfig()
 	c.Sim.Seed = seed
@@ -51,8 +74,8 @@ func TestLockstepSearch(t *testing.T) {
 }
 
 func TestLockstepDeterministic(t *testing.T) {
-	a := runLockstep(t, 4, 3*time.Second)
-	b := runLockstep(t, 4, 3*time.Second)
+	a := runLockstepOnce(t, 4, 3*time.Second)
+	b := runLockstepOnce(t, 4, 3*time.Second)
 	if len(a.FixationList) == 0 || len(a.FixationList) != len(b.FixationList) {
 		t.Fatalf("%d and %d fixations", len(a.FixationList), len(b.FixationList))
 	}
@@ -269,7 +292,7 @@ func TestPursuit(t *testing.T) {
 // held-out digits on cards, and at least 90 % of the fixated objects are
 // named correctly, with every fixation named.
 func TestNamingInSim(t *testing.T) {
-	r := runLockstep(t, 1, 15*time.Second)
+	r := runLockstep(t, 1, 10*time.Second) // the run TestScores and TestLockstepSearch share
 	if r.ObjectsNamed == nil || r.ObjectsNamedCorrectly == nil || r.CategorizerMsP50 == nil {
 		t.Fatal("naming scores missing")
 	}
