@@ -31,7 +31,7 @@ BOARD ?= rpi4
 IMAGE_PACKAGES := debootstrap qemu-user-static binfmt-support e2fsprogs file pkg-config \
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf
 
-.PHONY: all deps data models image image-test image-deps install-go build run test race bench benchcmp lint fuzz clean
+.PHONY: all deps data models build-purego image image-test image-deps install-go build run test race bench benchcmp lint fuzz clean
 
 all: build
 
@@ -94,6 +94,10 @@ install-go:
 build: deps
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fovea
 
+## build-purego: bin/fovea-purego, with CGO_ENABLED=0: no OpenCV (sim, models, selftest, preview via Go's JPEG; no real cameras).
+build-purego:
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/fovea-purego ./cmd/fovea
+
 ## run: the simulated pan-tilt world with its preview on http://127.0.0.1:8080/.
 run: build
 	./$(BIN) sim $(ARGS)
@@ -102,6 +106,10 @@ run: build
 test: deps data
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 10m ./...
+	@echo "test: the pure-Go build (CGO_ENABLED=0, no OpenCV)"
+	CGO_ENABLED=0 $(GO) vet ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./preview ./device/cvcam
+	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/fovea
 
 ## bench: benchmarks, BENCHCOUNT runs each, into out/bench.txt (compare two with make benchcmp).
 bench: deps

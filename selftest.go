@@ -15,15 +15,16 @@ import (
 )
 
 // CodecCheck round-trips a BGR frame through an image codec and returns
-// the PSNR in dB and the codec library's version (cvcam.CheckCodec: the
-// OpenCV libraries of the machine). It is injected so that this package
-// needs no cgo.
+// the PSNR in dB and the codec's name and version (cvcam.CheckCodec: the
+// machine's OpenCV libraries, or Go's image/jpeg in a build without cgo).
+// It is injected so that this package needs no cgo.
 type CodecCheck func(f *device.Frame) (psnr float64, version string, err error)
 
 // SelfTest checks, on the machine it runs on, that every stage works and
 // gives the results it gives on the build machine: the embedded models on
 // held-out images, the retina and its inverse on a rendered frame, the
-// precortical stage's light invariance, the codec, and the closed loop in
+// precortical stage's light invariance, the image codec (OpenCV's where
+// it is linked), and the closed loop in
 // the simulated world. It writes one line per check and returns an error
 // naming every check that failed. `fovea selftest` runs it; deployment
 // images run it under emulation before they ship.
@@ -68,7 +69,7 @@ func SelfTest(w io.Writer, codec CodecCheck) error {
 	check("retina", func() (string, error) { return checkRetina(&frame) })
 	check("precortical", func() (string, error) { return checkPrecortical(&frame) })
 	if codec != nil {
-		check("opencv", func() (string, error) {
+		check("codec", func() (string, error) {
 			psnr, v, err := codec(&frame)
 			if err != nil {
 				return "", err
@@ -76,7 +77,7 @@ func SelfTest(w io.Writer, codec CodecCheck) error {
 			if psnr < 30 {
 				return "", fmt.Errorf("JPEG round trip at %.1f dB, want ≥ 30", psnr)
 			}
-			return fmt.Sprintf("OpenCV %s: JPEG round trip %.1f dB", v, psnr), nil
+			return fmt.Sprintf("%s: JPEG round trip %.1f dB", v, psnr), nil
 		})
 	}
 	check("closed loop", checkLoop)

@@ -336,7 +336,7 @@ func TestSelfTest(t *testing.T) {
 	}
 	out.Reset()
 	bad := func(*device.Frame) (float64, string, error) { return 12, "0.0", nil }
-	if err := SelfTest(&out, bad); err == nil || !strings.Contains(err.Error(), "opencv") || !strings.Contains(out.String(), "FAIL opencv") {
+	if err := SelfTest(&out, bad); err == nil || !strings.Contains(err.Error(), "codec") || !strings.Contains(out.String(), "FAIL codec") {
 		t.Errorf("a 12 dB codec passed: %v\n%s", err, out.String())
 	}
 }

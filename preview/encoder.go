@@ -1,7 +1,6 @@
 package preview
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -14,7 +13,6 @@ import (
 	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/foveate"
-	"gocv.io/x/gocv"
 )
 
 // Encoder draws the overlay on published frames and JPEG-encodes them for a
@@ -116,17 +114,12 @@ func (e *Encoder) Err() error {
 // LastEncode is how long the last draw and encode took.
 func (e *Encoder) LastEncode() time.Duration { return time.Duration(e.lastNs.Load()) }
 
-// Run encodes until ctx ends. It owns the OpenCV buffers; run it on one
+// Run encodes until ctx ends. It owns the drawing surfaces; run it on one
 // goroutine.
 func (e *Encoder) Run(ctx context.Context) error {
-	var mat, rmat *gocv.Mat // nil until the first frame; a zero gocv.Mat is unusable
-	defer func() {
-		for _, m := range []*gocv.Mat{mat, rmat} {
-			if m != nil {
-				m.Close()
-			}
-		}
-	}()
+	var frame, ret surface
+	defer frame.close()
+	defer ret.close()
 	var last time.Time
 	for {
 		select {
@@ -144,7 +137,7 @@ func (e *Encoder) Run(ctx context.Context) error {
 			}
 		}
 		last = time.Now()
-		jpg, err := e.encodeNext(&mat)
+		jpg, err := e.encodeNext(&frame)
 		if err != nil {
 			e.encErr.Store(err)
 			continue
@@ -154,7 +147,7 @@ func (e *Encoder) Run(ctx context.Context) error {
 			e.encoded.Add(1)
 			e.lastNs.Store(int64(time.Since(last)))
 		}
-		if rj, err := e.encodeRetina(&rmat); err != nil {
+		if rj, err := e.encodeRetina(&ret); err != nil {
 			e.encErr.Store(err)
 		} else if rj != nil {
 			e.retOut.Set(rj)
@@ -164,7 +157,7 @@ func (e *Encoder) Run(ctx context.Context) error {
 
 // encodeRetina reconstructs the pending cortical image at half the frame's
 // size, marks the fixation and encodes it.
-func (e *Encoder) encodeRetina(mp **gocv.Mat) ([]byte, error) {
+func (e *Encoder) encodeRetina(s *surface) ([]byte, error) {
 	e.mu.Lock()
 	if !e.imFresh {
 		e.mu.Unlock()
@@ -178,72 +171,29 @@ func (e *Encoder) encodeRetina(mp **gocv.Mat) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preview: retina: %w", err)
 	}
-	mat, err := toMat(mp, &e.recon)
-	if err != nil {
+	if err := s.load(&e.recon); err != nil {
 		return nil, err
 	}
-	gocv.Circle(mat, image.Pt(int(fx+0.5), int(fy+0.5)), 3, colGaze, -1)
-	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, *mat, []int{gocv.IMWriteJpegQuality, e.quality})
-	if err != nil {
-		return nil, fmt.Errorf("preview: encode: %w", err)
-	}
-	defer buf.Close()
-	return bytes.Clone(buf.GetBytes()), nil
+	s.circle(image.Pt(int(fx+0.5), int(fy+0.5)), 3, colGaze, -1)
+	return s.jpeg(e.quality)
 }
 
-// toMat copies f into the BGR Mat *mp, allocating it only when the size
-// changes; gray frames are expanded to BGR as they are copied.
-func toMat(mp **gocv.Mat, f *device.Frame) (*gocv.Mat, error) {
-	if m := *mp; m == nil || m.Rows() != f.Height || m.Cols() != f.Width {
-		if m != nil {
-			m.Close()
-		}
-		nm := gocv.NewMatWithSize(f.Height, f.Width, gocv.MatTypeCV8UC3)
-		*mp = &nm
-	}
-	mat := *mp
-	dst, err := mat.DataPtrUint8()
-	if err != nil {
-		return nil, fmt.Errorf("preview: encode: %w", err)
-	}
-	row := f.Width * 3
-	for y := 0; y < f.Height; y++ {
-		d := dst[y*row : (y+1)*row]
-		src := f.Pix[y*f.Stride:]
-		if f.Channels == 3 {
-			copy(d, src[:row])
-			continue
-		}
-		for x := 0; x < f.Width; x++ {
-			v := src[x]
-			d[3*x], d[3*x+1], d[3*x+2] = v, v, v
-		}
-	}
-	return mat, nil
-}
-
-// encodeNext copies the pending frame into a Mat, draws and encodes it.
-func (e *Encoder) encodeNext(mp **gocv.Mat) ([]byte, error) {
+// encodeNext loads the pending frame, draws and encodes it.
+func (e *Encoder) encodeNext(s *surface) ([]byte, error) {
 	e.mu.Lock()
 	if !e.fresh {
 		e.mu.Unlock()
 		return nil, nil
 	}
-	mat, err := toMat(mp, &e.pending)
+	err := s.load(&e.pending)
 	ov := e.ov
 	e.fresh = false
 	e.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	drawOverlay(mat, &ov)
-	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, *mat, []int{gocv.IMWriteJpegQuality, e.quality})
-	if err != nil {
-		return nil, fmt.Errorf("preview: encode: %w", err)
-	}
-	defer buf.Close()
-	// GetBytes aliases the native buffer that Close frees: copy it.
-	return bytes.Clone(buf.GetBytes()), nil
+	drawOverlay(s, &ov)
+	return s.jpeg(e.quality)
 }
 
 var (
@@ -258,20 +208,20 @@ func pt(p fovea.Point) image.Point { return image.Pt(int(p.X+0.5), int(p.Y+0.5))
 
 // drawOverlay draws the scanpath (older fixations thinner), the next target
 // and the gaze, with the phase and label as text.
-func drawOverlay(m *gocv.Mat, ov *fovea.Overlay) {
+func drawOverlay(m *surface, ov *fovea.Overlay) {
 	for i := 1; i < ov.NScan; i++ {
 		if ov.ScanIn[i-1] && ov.ScanIn[i] {
-			gocv.Line(m, pt(ov.Scanpath[i-1]), pt(ov.Scanpath[i]), colScan, 1+2*i/ov.NScan)
+			m.line(pt(ov.Scanpath[i-1]), pt(ov.Scanpath[i]), colScan, 1+2*i/ov.NScan)
 		}
 	}
 	for i := 0; i < ov.NScan; i++ {
 		if ov.ScanIn[i] {
-			gocv.Circle(m, pt(ov.Scanpath[i]), 4, colScan, -1)
+			m.circle(pt(ov.Scanpath[i]), 4, colScan, -1)
 		}
 	}
 	if ov.HasTarget {
 		p := pt(ov.Target)
-		gocv.Rectangle(m, image.Rect(p.X-10, p.Y-10, p.X+10, p.Y+10), colTarget, 1)
+		m.rect(image.Rect(p.X-10, p.Y-10, p.X+10, p.Y+10), colTarget, 1)
 	}
 	c := colGaze
 	if ov.Phase == control.Saccading {
@@ -279,16 +229,16 @@ func drawOverlay(m *gocv.Mat, ov *fovea.Overlay) {
 	}
 	if ov.GazeIn {
 		g := pt(ov.Gaze)
-		gocv.Circle(m, g, 18, c, 2)
-		gocv.Line(m, image.Pt(g.X-28, g.Y), image.Pt(g.X-8, g.Y), c, 2)
-		gocv.Line(m, image.Pt(g.X+8, g.Y), image.Pt(g.X+28, g.Y), c, 2)
-		gocv.Line(m, image.Pt(g.X, g.Y-28), image.Pt(g.X, g.Y-8), c, 2)
-		gocv.Line(m, image.Pt(g.X, g.Y+8), image.Pt(g.X, g.Y+28), c, 2)
+		m.circle(g, 18, c, 2)
+		m.line(image.Pt(g.X-28, g.Y), image.Pt(g.X-8, g.Y), c, 2)
+		m.line(image.Pt(g.X+8, g.Y), image.Pt(g.X+28, g.Y), c, 2)
+		m.line(image.Pt(g.X, g.Y-28), image.Pt(g.X, g.Y-8), c, 2)
+		m.line(image.Pt(g.X, g.Y+8), image.Pt(g.X, g.Y+28), c, 2)
 		if ov.Label != "" && ov.Phase == control.Fixating {
-			gocv.PutText(m, ov.Label, image.Pt(g.X+22, g.Y-22), gocv.FontHersheySimplex, 0.6, colText, 2)
+			m.text(ov.Label, image.Pt(g.X+22, g.Y-22), colText)
 		}
 	}
-	gocv.PutText(m, ov.Phase.String(), image.Pt(10, 24), gocv.FontHersheySimplex, 0.6, c, 2)
+	m.text(ov.Phase.String(), image.Pt(10, 24), c)
 }
 
 var _ fovea.FrameSink = (*Encoder)(nil)

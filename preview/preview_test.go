@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image/jpeg"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -21,7 +22,6 @@ import (
 	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim/simtest"
-	"gocv.io/x/gocv"
 )
 
 func frames(t testing.TB, n int) []device.Frame { return simtest.Frames(t, 320, 240, n) }
@@ -297,23 +297,20 @@ func BenchmarkEncode(b *testing.B) {
 	defer bc.Watch()()
 	var ov fovea.Overlay
 	ov.GazeIn = true
-	var mat *gocv.Mat
-	defer func() {
-		if mat != nil {
-			mat.Close()
-		}
-	}()
+	var s surface
+	defer s.close()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		enc.Publish(&fr[0], &ov)
-		if _, err := enc.encodeNext(&mat); err != nil {
+		if _, err := enc.encodeNext(&s); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// Gray frames are expanded to BGR in one Mat, reused frame after frame.
-func TestEncodeGrayReusesMat(t *testing.T) {
+// Gray frames are expanded to colour on one surface, reused frame after
+// frame, and the gray level survives the JPEG round trip.
+func TestEncodeGrayReusesSurface(t *testing.T) {
 	bc := NewBroadcaster()
 	enc, _ := NewEncoder(bc, 30, 80)
 	defer bc.Watch()()
@@ -323,12 +320,12 @@ func TestEncodeGrayReusesMat(t *testing.T) {
 		g.Pix[i] = byte(i)
 	}
 	var ov fovea.Overlay
-	var mat *gocv.Mat
-	defer func() { mat.Close() }()
-	var first *gocv.Mat
+	var s surface
+	defer s.close()
+	var first any
 	for i := 0; i < 3; i++ {
 		enc.Publish(&g, &ov)
-		jpg, err := enc.encodeNext(&mat)
+		jpg, err := enc.encodeNext(&s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -336,10 +333,15 @@ func TestEncodeGrayReusesMat(t *testing.T) {
 		if err != nil || img.Bounds().Dx() != 64 {
 			t.Fatalf("gray frame %d: %v %v", i, img, err)
 		}
+		// A pixel away from the overlay's text: its gray level, in every channel.
+		r, gr, b, _ := img.At(40, 40).RGBA()
+		if want := float64(g.Pix[40*64+40]); math.Abs(float64(r>>8)-want) > 12 || math.Abs(float64(gr>>8)-want) > 12 || math.Abs(float64(b>>8)-want) > 12 {
+			t.Fatalf("pixel (40, 40): %d %d %d, want gray %v", r>>8, gr>>8, b>>8, want)
+		}
 		if i == 0 {
-			first = mat
-		} else if mat != first {
-			t.Fatal("the Mat was reallocated for a frame of the same size")
+			first = s.buffer()
+		} else if s.buffer() != first {
+			t.Fatal("the surface was reallocated for a frame of the same size")
 		}
 	}
 }

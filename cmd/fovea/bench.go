@@ -6,8 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image"
-	"image/color"
 	"io"
 	"math"
 	"os"
@@ -18,7 +16,6 @@ import (
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/sim"
 	"github.com/fovea-vision/fovea/foveate"
-	"gocv.io/x/gocv"
 )
 
 // stageResult is one stage's cost on one frame size.
@@ -147,41 +144,9 @@ func benchSize(w, h, ch int, per time.Duration) (map[string]stageResult, error) 
 		att.Process(frame, device.Pose{}, false, time.Duration(k)*time.Millisecond)
 	})
 
-	// OpenCV on the same geometry: cv::remap, bilinear, into the same
-	// rings × wedges (point sampling: it aliases), and cv::logPolar.
-	typ := gocv.MatTypeCV8UC1
-	if ch == 3 {
-		typ = gocv.MatTypeCV8UC3
-	}
-	src := gocv.NewMatWithSize(h, w, typ) // OpenCV's own memory, filled with the frame
-	defer src.Close()
-	sp, err := src.DataPtrUint8()
-	if err != nil {
+	if err := benchOpenCV(out, frame, g, cfg.MaxRadius, per); err != nil {
 		return nil, err
 	}
-	copy(sp, frame.Pix)
-	mapX := gocv.NewMatWithSize(g.Rings, g.Wedges, gocv.MatTypeCV32F)
-	mapY := gocv.NewMatWithSize(g.Rings, g.Wedges, gocv.MatTypeCV32F)
-	defer mapX.Close()
-	defer mapY.Close()
-	for i := 0; i < g.Rings; i++ {
-		for j := 0; j < g.Wedges; j++ {
-			dx, dy := g.Offset(i, j)
-			mapX.SetFloatAt(i, j, float32(fx+dx))
-			mapY.SetFloatAt(i, j, float32(fy+dy))
-		}
-	}
-	dst := gocv.NewMat()
-	defer dst.Close()
-	out["retina.cv_remap"] = measure(per, func() {
-		gocv.Remap(src, &dst, &mapX, &mapY, gocv.InterpolationLinear, gocv.BorderConstant, color.RGBA{})
-	})
-	lp := gocv.NewMat()
-	defer lp.Close()
-	mlog := float64(g.Wedges) / math.Log(cfg.MaxRadius) // cv::logPolar magnitude scale
-	out["retina.cv_logpolar"] = measure(per, func() {
-		gocv.LogPolar(src, &lp, image.Pt(int(fx), int(fy)), mlog, gocv.InterpolationLinear)
-	})
 	return out, nil
 }
 

@@ -286,7 +286,7 @@ func TestBenchJSON(t *testing.T) {
 // fovea selftest with the real OpenCV codec.
 func TestSelftestCommand(t *testing.T) {
 	out, _, err := runCmd(t, "selftest")
-	if err != nil || !strings.Contains(out, "ok   opencv") || !strings.HasSuffix(out, "selftest passed\n") {
+	if err != nil || !strings.Contains(out, "ok   codec        OpenCV 4.") || !strings.HasSuffix(out, "selftest passed\n") {
 		t.Fatalf("%v\n%s", err, out)
 	}
 }

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package cvcam
 
 import (
@@ -11,7 +13,7 @@ import (
 
 // CheckCodec encodes f (BGR) as JPEG with OpenCV, decodes it back and
 // returns the PSNR in dB: proof that the OpenCV libraries load and work
-// where the binary runs. It also returns OpenCV's version.
+// where the binary runs. It also returns "OpenCV" and its version.
 func CheckCodec(f *device.Frame) (psnr float64, version string, err error) {
 	if err := f.Validate(); err != nil || f.Channels != 3 {
 		return 0, "", fmt.Errorf("cvcam: codec check needs a BGR frame")
@@ -49,7 +51,7 @@ func CheckCodec(f *device.Frame) (psnr float64, version string, err error) {
 	}
 	mse := se / float64(3*f.Width*f.Height)
 	if mse == 0 {
-		return math.Inf(1), gocv.OpenCVVersion(), nil
+		return math.Inf(1), "OpenCV " + gocv.OpenCVVersion(), nil
 	}
-	return 10 * math.Log10(255*255/mse), gocv.OpenCVVersion(), nil
+	return 10 * math.Log10(255*255/mse), "OpenCV " + gocv.OpenCVVersion(), nil
 }
