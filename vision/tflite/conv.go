@@ -332,7 +332,7 @@ func (k *convKernel) convFloat(in, filter, bias, out *RTensor) {
 							xi := ((bt*inH+iy)*inW+ix)*inC + g*fC
 							wi := ((oc*fH+fy)*fW + fx) * fC
 							for ic := 0; ic < fC; ic++ {
-								acc += float32(x[xi+ic] * w[wi+ic]) // no FMA (fmaNote)
+								acc += float32(x[xi+ic] * w[wi+ic]) // no FMA (package doc)
 							}
 						}
 					}
@@ -376,7 +376,7 @@ func (k *convKernel) depthwiseFloat(in, filter, bias, out *RTensor) {
 								if ix < 0 || ix >= inW {
 									continue
 								}
-								acc += float32(x[((bt*inH+iy)*inW+ix)*inC+ic] * w[(fy*fW+fx)*outC+oc]) // no FMA (fmaNote)
+								acc += float32(x[((bt*inH+iy)*inW+ix)*inC+ic] * w[(fy*fW+fx)*outC+oc]) // no FMA (package doc)
 							}
 						}
 						if b != nil {

@@ -154,7 +154,6 @@ func (k *padKernel) Eval(n *Node) error {
 type transposeKernel struct {
 	rank    int
 	perm    [maxDims]int
-	inDims  [maxDims]int
 	outDims [maxDims]int
 	strides [maxDims]int // input stride of each output dimension
 	elem    int

@@ -5,7 +5,6 @@ package tflite
 
 type fcKernel struct {
 	act                    Activation
-	keepDims               bool
 	inOffset, filterOffset int32
 	outOffset              int32
 	actMin, actMax         int32
@@ -100,7 +99,7 @@ func (k *fcKernel) Eval(n *Node) error {
 				wr := w[u*k.depth : (u+1)*k.depth]
 				var acc float32
 				for d, v := range xr {
-					acc += float32(v * wr[d]) // rounded: no fused multiply-add (see fmaNote)
+					acc += float32(v * wr[d]) // rounded: no fused multiply-add (package doc)
 				}
 				if b != nil {
 					acc += b[u]
@@ -136,11 +135,3 @@ func (k *fcKernel) Eval(n *Node) error {
 	}
 	return nil
 }
-
-// fmaNote: float kernels round every product before adding it (an explicit
-// float32 conversion, which the Go spec says prevents fusion). On arm64,
-// ppc64 and s390x the compiler would otherwise fuse a*b+c into one
-// multiply-add with a single rounding, and outputs would differ from the
-// reference kernels' in the last bits: hello_world's float sweep missed its
-// golden by 5e-5 relative near a zero crossing under qemu-aarch64.
-const fmaNote = 0

@@ -45,14 +45,12 @@ func (k *meanKernel) Prepare(n *Node) error {
 	}
 	// Output dims: reduced axes become 1 (kept) or vanish.
 	keptCount, count := 1, int64(1)
-	var outDims []int
 	for d := 0; d < rank; d++ {
 		if reduced[d] {
 			count *= int64(in.Shape[d])
 			continue
 		}
 		keptCount *= in.Shape[d]
-		outDims = append(outDims, in.Shape[d])
 	}
 	if out.NumElements() != keptCount {
 		return n.errf("output %v, reducing %v over %v leaves %d elements", out.Shape, in.Shape, axes, keptCount)

@@ -1,7 +1,6 @@
 package tflite
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 )
@@ -415,6 +414,3 @@ func (m *Model) parseTensor(tt table) (Tensor, error) {
 	}
 	return t, nil
 }
-
-// le helpers for kernels reading constant data.
-func i32At(b []byte, i int) int32 { return int32(binary.LittleEndian.Uint32(b[4*i:])) }
