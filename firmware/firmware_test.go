@@ -1,6 +1,7 @@
 package firmware
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,7 +57,14 @@ func TestUnit(t *testing.T) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "fovea.service"), Unit(), 0o644)
 		out, err := exec.Command(sa, "security", "--offline=yes", filepath.Join(dir, "fovea.service")).CombinedOutput()
-		t.Logf("systemd-analyze security: %v\n%s", err, lastLines(string(out), 2))
+		last := lastLines(string(out), 1)
+		t.Logf("systemd-analyze security: %v\n%s", err, last)
+		// "→ Overall exposure level for fovea.service: 1.5 OK 🙂": at most 3 (of 10).
+		var level float64
+		_, after, found := strings.Cut(last, "fovea.service:")
+		if _, serr := fmt.Sscanf(after, "%g", &level); !found || serr != nil || level > 3 {
+			t.Errorf("exposure %q: want a level of at most 3", last)
+		}
 	}
 }
 

@@ -47,6 +47,11 @@ func cmdModel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // parseModelArgs accepts the model path before or after the flags.
 func parseModelArgs(fs *flag.FlagSet, args []string) (string, error) {
+	return parseModelArgsOr(fs, args, "")
+}
+
+// parseModelArgsOr is parseModelArgs with a default model (none when "").
+func parseModelArgsOr(fs *flag.FlagSet, args []string, def string) (string, error) {
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
@@ -58,6 +63,9 @@ func parseModelArgs(fs *flag.FlagSet, args []string) (string, error) {
 		path = fs.Arg(0)
 	} else if fs.NArg() > 0 {
 		return "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if path == "" {
+		path = def
 	}
 	if path == "" {
 		return "", errors.New("no model file given")

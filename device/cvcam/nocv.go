@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"math"
 	"runtime"
 
 	"github.com/fovea-vision/fovea/device"
@@ -55,20 +54,12 @@ func CheckCodec(f *device.Frame) (psnr float64, version string, err error) {
 	if err != nil {
 		return 0, "", fmt.Errorf("cvcam: JPEG decode: %w", err)
 	}
-	var se float64
+	got := make([]byte, 3*f.Width*f.Height)
 	for y := 0; y < f.Height; y++ {
 		for x := 0; x < f.Width; x++ {
 			r, g, b, _ := d.At(x, y).RGBA()
-			p := f.Pix[y*f.Stride+3*x:]
-			for _, e := range []float64{float64(r>>8) - float64(p[2]), float64(g>>8) - float64(p[1]), float64(b>>8) - float64(p[0])} {
-				se += e * e
-			}
+			copy(got[3*(y*f.Width+x):], []byte{byte(b >> 8), byte(g >> 8), byte(r >> 8)})
 		}
 	}
-	mse := se / float64(3*f.Width*f.Height)
-	v := "Go image/jpeg (" + runtime.Version() + ", no OpenCV in this build)"
-	if mse == 0 {
-		return math.Inf(1), v, nil
-	}
-	return 10 * math.Log10(255*255/mse), v, nil
+	return psnrBGR(f, got), "Go image/jpeg (" + runtime.Version() + ", no OpenCV in this build)", nil
 }

@@ -4,7 +4,6 @@ package cvcam
 
 import (
 	"fmt"
-	"math"
 
 	"gocv.io/x/gocv"
 
@@ -40,18 +39,5 @@ func CheckCodec(f *device.Frame) (psnr float64, version string, err error) {
 	if err != nil {
 		return 0, "", fmt.Errorf("cvcam: %w", err)
 	}
-	var se float64
-	for y := 0; y < f.Height; y++ {
-		a := f.Pix[y*f.Stride : y*f.Stride+3*f.Width]
-		b := got[y*3*f.Width : (y+1)*3*f.Width]
-		for i := range a {
-			e := float64(a[i]) - float64(b[i])
-			se += e * e
-		}
-	}
-	mse := se / float64(3*f.Width*f.Height)
-	if mse == 0 {
-		return math.Inf(1), "OpenCV " + gocv.OpenCVVersion(), nil
-	}
-	return 10 * math.Log10(255*255/mse), "OpenCV " + gocv.OpenCVVersion(), nil
+	return psnrBGR(f, got), "OpenCV " + gocv.OpenCVVersion(), nil
 }

@@ -2,10 +2,13 @@ package cvcam
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fovea-vision/fovea/device"
 )
 
 // Kind is the kind of a source string.
@@ -80,4 +83,23 @@ type Config struct {
 	// waits forever for the pipeline to play. Open gives up and reports it;
 	// the stuck open is left to finish (or not) in the background.
 	OpenTimeout time.Duration
+}
+
+// psnrBGR is the peak signal-to-noise ratio, in dB, of got (packed BGR
+// rows) against frame f; +Inf when they are equal.
+func psnrBGR(f *device.Frame, got []byte) float64 {
+	var se float64
+	for y := 0; y < f.Height; y++ {
+		a := f.Pix[y*f.Stride : y*f.Stride+3*f.Width]
+		b := got[y*3*f.Width : (y+1)*3*f.Width]
+		for i := range a {
+			e := float64(a[i]) - float64(b[i])
+			se += e * e
+		}
+	}
+	mse := se / float64(3*f.Width*f.Height)
+	if mse == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(255*255/mse)
 }

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"math"
+
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/vision"
 )
@@ -35,7 +37,7 @@ func Evaluate(cat *vision.Categorizer, data Samples, light *Light) (float64, err
 	correct := 0
 	for i := 0; i < data.Len(); i++ {
 		img := data.Image(i)
-		side := isqrt(len(img))
+		side := int(math.Sqrt(float64(len(img)))) // images are square
 		f.Reset(side, side, 1)
 		if light != nil {
 			light.Apply(f.Pix, img)
@@ -51,12 +53,4 @@ func Evaluate(cat *vision.Categorizer, data Samples, light *Light) (float64, err
 		}
 	}
 	return float64(correct) / float64(data.Len()), nil
-}
-
-func isqrt(n int) int {
-	s := 0
-	for (s+1)*(s+1) <= n {
-		s++
-	}
-	return s
 }

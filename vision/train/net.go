@@ -1,7 +1,6 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -266,15 +265,4 @@ func colSum(dst, m []float32) {
 			dst[j] += v
 		}
 	}
-}
-
-// Predict returns the class scores (logits) of one preprocessed input.
-func (n *Net) Predict(logits, x []float32) error {
-	if len(x) != n.Side*n.Side || len(logits) != n.Classes {
-		return errors.New("train: predict: input or output of the wrong size")
-	}
-	w := n.newWork(1)
-	n.forward(w, x, 1)
-	copy(logits, w.logits)
-	return nil
 }

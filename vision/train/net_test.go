@@ -63,11 +63,9 @@ func TestValidation(t *testing.T) {
 		t.Error("side 30 accepted")
 	}
 	n, _ := NewNet(Arch{Side: 8, C1: 1, C2: 1, Classes: 2}, 1)
-	data := &fake{n: 3, side: 8}
-	if err := Train(n, data, Raw, Config{Epochs: 1, Batch: 4, LR: 1e-3}, nil); err == nil {
+	if err := Train(n, &fake{n: 3, side: 8}, Raw, Config{Epochs: 1, Batch: 4, LR: 1e-3}, nil); err == nil {
 		t.Error("fewer samples than a batch accepted")
 	}
-	data.label = 5
 	if err := Train(n, &fake{n: 8, side: 8, label: 5}, Raw, Config{Epochs: 1, Batch: 4, LR: 1e-3}, nil); err == nil {
 		t.Error("class 5 of 2 accepted")
 	}
