@@ -241,10 +241,7 @@ func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
 
 func (k *convKernel) convInt8(in, filter, bias, out *RTensor) {
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	var b []int32
-	if bias != nil {
-		b = bias.Int32()
-	}
+	b := biasOf[int32](bias)
 	for bt := 0; bt < in.Shape[0]; bt++ {
 		for oy := 0; oy < out.Shape[1]; oy++ {
 			for ox := 0; ox < out.Shape[2]; ox++ {
@@ -257,10 +254,7 @@ func (k *convKernel) convInt8(in, filter, bias, out *RTensor) {
 func (k *convKernel) depthwiseInt8(in, filter, bias, out *RTensor) {
 	p := &k.p
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	var b []int32
-	if bias != nil {
-		b = bias.Int32()
-	}
+	b := biasOf[int32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
 	fH, fW := filter.Shape[1], filter.Shape[2]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
@@ -302,10 +296,7 @@ func (k *convKernel) depthwiseInt8(in, filter, bias, out *RTensor) {
 func (k *convKernel) convFloat(in, filter, bias, out *RTensor) {
 	p := &k.p
 	x, w, y := in.Float32(), filter.Float32(), out.Float32()
-	var b []float32
-	if bias != nil {
-		b = bias.Float32()
-	}
+	b := biasOf[float32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
 	fH, fW, fC := filter.Shape[1], filter.Shape[2], filter.Shape[3]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
@@ -349,10 +340,7 @@ func (k *convKernel) convFloat(in, filter, bias, out *RTensor) {
 func (k *convKernel) depthwiseFloat(in, filter, bias, out *RTensor) {
 	p := &k.p
 	x, w, y := in.Float32(), filter.Float32(), out.Float32()
-	var b []float32
-	if bias != nil {
-		b = bias.Float32()
-	}
+	b := biasOf[float32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
 	fH, fW := filter.Shape[1], filter.Shape[2]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]

@@ -85,10 +85,7 @@ func sumInt8(a []int8) int32 {
 func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
 	p := &k.p
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	var b []int32
-	if bias != nil {
-		b = bias.Int32()
-	}
+	b := biasOf[int32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
 	fH, fW := filter.Shape[1], filter.Shape[2]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
@@ -195,10 +192,7 @@ func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int
 func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
 	p := &k.p
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	var b []int32
-	if bias != nil {
-		b = bias.Int32()
-	}
+	b := biasOf[int32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
 	fH, fW := filter.Shape[1], filter.Shape[2]
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]

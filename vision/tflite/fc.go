@@ -89,10 +89,7 @@ func (k *fcKernel) Eval(n *Node) error {
 	in, filter, bias, out := n.Input(0), n.Input(1), n.Input(2), n.Output(0)
 	if in.Type == Float32 {
 		x, w, y := in.Float32(), filter.Float32(), out.Float32()
-		var b []float32
-		if bias != nil {
-			b = bias.Float32()
-		}
+		b := biasOf[float32](bias)
 		for bt := 0; bt < k.batches; bt++ {
 			xr := x[bt*k.depth : (bt+1)*k.depth]
 			for u := 0; u < k.units; u++ {
@@ -110,10 +107,7 @@ func (k *fcKernel) Eval(n *Node) error {
 		return nil
 	}
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	var b []int32
-	if bias != nil {
-		b = bias.Int32()
-	}
+	b := biasOf[int32](bias)
 	for bt := 0; bt < k.batches; bt++ {
 		xr := x[bt*k.depth : (bt+1)*k.depth]
 		for u := 0; u < k.units; u++ {

@@ -47,6 +47,14 @@ func view[T any](b []byte) []T {
 // Int8 views the data as int8.
 func (t *RTensor) Int8() []int8 { return view[int8](t.Data) }
 
+// biasOf views an optional bias tensor's data; nil when it is absent.
+func biasOf[T any](bias *RTensor) []T {
+	if bias == nil {
+		return nil
+	}
+	return view[T](bias.Data)
+}
+
 // Int16 views the data as int16.
 func (t *RTensor) Int16() []int16 { return view[int16](t.Data) }
 
