@@ -55,6 +55,12 @@ func (o *OptionsTable) u8(slot int, v uint8) *OptionsTable {
 }
 
 func (o *OptionsTable) i32(slot int, v int32) *OptionsTable {
+	for i := range o.fields {
+		if o.fields[i].slot == slot { // a second value replaces the first
+			o.fields[i] = ofield{slot, 4, uint32(v)}
+			return o
+		}
+	}
 	o.fields = append(o.fields, ofield{slot, 4, uint32(v)})
 	return o
 }

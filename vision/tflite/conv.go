@@ -35,12 +35,15 @@ type convParams struct {
 }
 
 type convKernel struct {
-	p          convParams
-	fast       bool    // the fast path applies (int8, no groups; depthwise with multiplier 1)
-	sumW       []int32 // conv: Σ of each output channel's filter
-	offsetSumW []int32 // depthwise: input offset × Σ of each channel's taps
-	acc        []int32 // depthwise accumulators, one per channel
-	patch      []int8  // conv: one receptive field, gathered
+	p      convParams
+	fast   bool    // the fast path applies (int8, no groups; depthwise with multiplier 1)
+	sumW   []int32 // conv: Σ of each output channel's filter
+	acc    []int32 // accumulators: one per channel (conv), one per channel of an output row (depthwise)
+	patch  []int8  // conv: one receptive field, gathered
+	gemm   *gemmConv
+	dw     *depthwiseRows
+	rq     requantizer
+	fH, fW int
 }
 
 func newConv() Kernel      { return &convKernel{} }
@@ -178,7 +181,7 @@ func (k *convKernel) Prepare(n *Node) error {
 			return n.errf("activation %d unsupported", p.act)
 		}
 		if filter.Const {
-			k.prepareFast(filter, inC, outC)
+			k.prepareFast(filter, out, inC, outC)
 		}
 	default:
 		return n.errf("types %s, %s → %s unsupported", in.Type, filter.Type, out.Type)
@@ -199,6 +202,8 @@ func (k *convKernel) Eval(n *Node) error {
 	switch {
 	case k.fast && k.p.depthwise:
 		k.depthwiseInt8Fast(in, filter, bias, out)
+	case k.fast && k.gemm != nil:
+		k.convInt8GEMM(in, bias, out)
 	case k.fast:
 		k.convInt8Fast(in, filter, bias, out)
 	case k.p.depthwise:
@@ -210,20 +215,17 @@ func (k *convKernel) Eval(n *Node) error {
 }
 
 // prepareFast precomputes the filter sums of the fast paths.
-func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
+func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC int) {
 	p := &k.p
 	w := filter.Int8()
 	if p.depthwise {
-		k.offsetSumW = make([]int32, outC)
-		for t := 0; t < len(w)/outC; t++ {
-			for c := 0; c < outC; c++ {
-				k.offsetSumW[c] += int32(w[t*outC+c])
-			}
+		k.fH, k.fW = filter.Shape[1], filter.Shape[2]
+		outW := out.Shape[2]
+		if outW == 0 || outC == 0 {
+			return
 		}
-		for c := range k.offsetSumW {
-			k.offsetSumW[c] *= p.inOffset
-		}
-		k.acc = make([]int32, outC)
+		k.dw = newDepthwiseRows(p, w, k.fH, k.fW, outW, outC)
+		k.rq = newRequantizer(p.mult, p.shift, outW, p.outOffset, p.actMin, p.actMax)
 		k.fast = true
 		return
 	}
@@ -231,6 +233,12 @@ func (k *convKernel) prepareFast(filter *RTensor, inC, outC int) {
 		return
 	}
 	taps := len(w) / outC
+	k.fH, k.fW = filter.Shape[1], filter.Shape[2]
+	k.rq = newRequantizer(p.mult, p.shift, 1, p.outOffset, p.actMin, p.actMax)
+	k.acc = make([]int32, outC)
+	if useVNNI && taps > 0 && outC > 0 {
+		k.gemm = newGEMMConv(w, outC)
+	}
 	k.sumW = make([]int32, outC)
 	for oc := range k.sumW {
 		k.sumW[oc] = sumInt8(w[oc*taps : (oc+1)*taps])

@@ -119,17 +119,21 @@ func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
 					copy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
 					fillInt8(row[e*inC:], pad)
 				}
+				acc := k.acc[:outC]
 				oc := 0
 				for ; oc+4 <= outC; oc += 4 {
-					s0, s1, s2, s3 := dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
-					y[o+oc] = k.requant(s0, oc, b)
-					y[o+oc+1] = k.requant(s1, oc+1, b)
-					y[o+oc+2] = k.requant(s2, oc+2, b)
-					y[o+oc+3] = k.requant(s3, oc+3, b)
+					acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
 				}
 				for ; oc < outC; oc++ {
-					y[o+oc] = k.requant(dotInt8(w[oc*taps:(oc+1)*taps], patch), oc, b)
+					acc[oc] = dotInt8(w[oc*taps:(oc+1)*taps], patch)
 				}
+				for oc, s := range k.sumW {
+					acc[oc] += p.inOffset * s
+					if b != nil {
+						acc[oc] += b[oc]
+					}
+				}
+				k.rq.run(acc, y[o:o+outC])
 			}
 		}
 	}
@@ -139,17 +143,6 @@ func fillInt8(s []int8, v int8) {
 	for i := range s {
 		s[i] = v
 	}
-}
-
-// requant finishes output channel oc of an interior pixel from Σ w·x.
-func (k *convKernel) requant(acc int32, oc int, b []int32) int8 {
-	p := &k.p
-	acc += p.inOffset * k.sumW[oc]
-	if b != nil {
-		acc += b[oc]
-	}
-	acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
-	return int8(clampInt32(acc, p.actMin, p.actMax))
 }
 
 // convInt8At is the reference computation of one output pixel.
@@ -187,73 +180,111 @@ func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int
 	}
 }
 
-// depthwiseInt8Fast accumulates over channels, contiguous in memory, one
-// filter tap at a time, with the offset hoisted for interior pixels.
+// depthwiseRows is DEPTHWISE_CONV_2D one output row at a time, for any
+// stride, dilation and depth multiplier. For each filter tap, the inputs
+// under a row of outputs are gathered into one contiguous run: the padded
+// input row is split into stride phases (pixel j·stride+q in phase q) and,
+// with a depth multiplier, each input channel repeated for its outputs.
+// Tap (fy, fx) then reads phase (fx·dilation) mod stride from offset
+// (fx·dilation)/stride, and one multiply-accumulate over outW·outC lanes
+// against the tap's weights, repeated along the row, does the work of the
+// whole row. Taps outside the image hold the input's zero point; the input
+// offset joins the bias in the starting value, exactly as in the GEMM.
+type depthwiseRows struct {
+	phaseW int     // pixels per phase
+	phases []int8  // stride phases of one padded input row, phaseW·outC each
+	w      []int8  // [fH·fW][outW·outC]: each tap's weights along a row
+	sumW   []int32 // Σ of each channel's taps
+	corr   []int32 // outW·outC starting values: b + inOffset·Σw
+	acc    []int32 // outW·outC
+}
+
+func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC int) *depthwiseRows {
+	d := &depthwiseRows{phaseW: (fW-1)*p.dilationW/p.strideW + outW}
+	d.phases = make([]int8, p.strideW*d.phaseW*outC)
+	row := outW * outC
+	d.w = make([]int8, fH*fW*row)
+	d.sumW = make([]int32, outC)
+	for t := 0; t < fH*fW; t++ {
+		tw := w[t*outC : (t+1)*outC]
+		for c, v := range tw {
+			d.sumW[c] += int32(v)
+		}
+		for ox := 0; ox < outW; ox++ {
+			copy(d.w[t*row+ox*outC:], tw)
+		}
+	}
+	d.corr = make([]int32, row)
+	d.acc = make([]int32, row)
+	return d
+}
+
+// gather fills the phases with input row iy (or the zero point outside).
+func (d *depthwiseRows) gather(p *convParams, x []int8, bt, iy, inH, inW, inC, outC int) {
+	pad := int8(-p.inOffset)
+	s, dm := p.strideW, p.depthMultiplier
+	if iy < 0 || iy >= inH {
+		fillInt8(d.phases, pad)
+		return
+	}
+	base := (bt*inH + iy) * inW
+	for q := 0; q < s; q++ {
+		ph := d.phases[q*d.phaseW*outC:][:d.phaseW*outC]
+		for j := 0; j < d.phaseW; j++ {
+			dst := ph[j*outC:][:outC]
+			ix := j*s + q - p.padW
+			if ix < 0 || ix >= inW {
+				fillInt8(dst, pad)
+				continue
+			}
+			src := x[(base+ix)*inC:][:inC]
+			if dm == 1 {
+				if s == 1 { // one copy for the rest of the row
+					n := min(inW-ix, d.phaseW-j)
+					copy(ph[j*outC:], x[(base+ix)*inC:(base+ix+n)*inC])
+					j += n - 1
+					continue
+				}
+				copy(dst, src)
+				continue
+			}
+			for ic, v := range src {
+				fillInt8(dst[ic*dm:(ic+1)*dm], v)
+			}
+		}
+	}
+}
+
+// depthwiseInt8Fast is DEPTHWISE_CONV_2D through depthwiseRows.
 func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
-	p := &k.p
-	x, w, y := in.Int8(), filter.Int8(), out.Int8()
+	p, d := &k.p, k.dw
+	x, y := in.Int8(), out.Int8()
 	b := biasOf[int32](bias)
 	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := filter.Shape[1], filter.Shape[2]
+	fH, fW := k.fH, k.fW
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
-	acc := k.acc[:outC]
-	dm := p.depthMultiplier
+	row := outW * outC
+	for c, s := range d.sumW {
+		v := p.inOffset * s
+		if b != nil {
+			v += b[c]
+		}
+		for ox := 0; ox < outW; ox++ {
+			d.corr[ox*outC+c] = v
+		}
+	}
 	for bt := 0; bt < batches; bt++ {
 		for oy := 0; oy < outH; oy++ {
-			iy0 := oy*p.strideH - p.padH
-			for ox := 0; ox < outW; ox++ {
-				ix0 := ox*p.strideW - p.padW
-				interior := iy0 >= 0 && ix0 >= 0 && iy0+(fH-1)*p.dilationH < inH && ix0+(fW-1)*p.dilationW < inW
-				if interior {
-					copy(acc, k.offsetSumW)
-				} else {
-					clear(acc)
-				}
-				for fy := 0; fy < fH; fy++ {
-					iy := iy0 + p.dilationH*fy
-					if iy < 0 || iy >= inH {
-						continue
-					}
-					for fx := 0; fx < fW; fx++ {
-						ix := ix0 + p.dilationW*fx
-						if ix < 0 || ix >= inW {
-							continue
-						}
-						xr := x[((bt*inH+iy)*inW+ix)*inC:][:inC]
-						wr := w[(fy*fW+fx)*outC:][:outC]
-						off := p.inOffset
-						if interior {
-							off = 0
-						}
-						if dm == 1 {
-							if interior {
-								macInt8(acc, xr, wr)
-								continue
-							}
-							for c, xv := range xr {
-								acc[c] += int32(wr[c]) * (int32(xv) + off)
-							}
-							continue
-						}
-						for ic, xv := range xr {
-							xo := int32(xv) + off
-							ws, as := wr[ic*dm:(ic+1)*dm], acc[ic*dm:(ic+1)*dm]
-							for m, wv := range ws {
-								as[m] += int32(wv) * xo
-							}
-						}
-					}
-				}
-				o := y[((bt*outH+oy)*outW+ox)*outC:][:outC]
-				for c := range o {
-					a := acc[c]
-					if b != nil {
-						a += b[c]
-					}
-					a = multiplyByQuantizedMultiplier(a, p.mult[c], p.shift[c]) + p.outOffset
-					o[c] = int8(clampInt32(a, p.actMin, p.actMax))
+			copy(d.acc, d.corr)
+			for fy := 0; fy < fH; fy++ {
+				d.gather(p, x, bt, oy*p.strideH-p.padH+fy*p.dilationH, inH, inW, inC, outC)
+				for fx := 0; fx < fW; fx++ {
+					u := fx * p.dilationW
+					ph := d.phases[(u%p.strideW)*d.phaseW*outC:]
+					macInt8(d.acc, ph[u/p.strideW*outC:][:row], d.w[(fy*fW+fx)*row:][:row])
 				}
 			}
+			k.rq.run(d.acc, y[((bt*outH+oy)*outW)*outC:][:row])
 		}
 	}
 }

@@ -33,3 +33,20 @@ func macInt8Asm(acc []int32, x, w []int8) {
 	_, _ = acc[n-1], w[n-1]
 	macInt8AVX2(&acc[0], &x[0], &w[0], n)
 }
+
+// requantAVX2 is requantizer.runGo for n a positive multiple of 8 lanes:
+// 64-bit products (VPMULDQ) for the doubling high multiply, per-lane
+// shifts (VPSLLVD, VPSRAVD), and TFLite's rounding, lane by lane.
+//
+//go:noescape
+func requantAVX2(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32)
+
+// useVNNI selects the AVX-512 VNNI convolution micro-kernel.
+var useVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VNNI
+
+// gemmVNNI is gemmGo in AVX-512 VNNI: eight patch rows against one block
+// of 16 output channels at a time, 16 int32 lanes per row, VPDPBUSD adding
+// four byte products into each lane.
+//
+//go:noescape
+func gemmVNNI(a *uint8, kp int, w *int8, kg, nb int, corr, c *int32, ldc int)

@@ -106,3 +106,142 @@ mloop:
 mdone:
 	VZEROUPPER
 	RET
+
+// func requantAVX2(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32)
+TEXT ·requantAVX2(SB), NOSPLIT, $0-60
+	MOVQ acc+0(FP), SI
+	MOVQ mult+8(FP), R8
+	MOVQ lsh+16(FP), R9
+	MOVQ rsh+24(FP), R10
+	MOVQ y+32(FP), DI
+	MOVQ n+40(FP), CX
+	MOVL outOffset+48(FP), AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL lo+52(FP), AX
+	VMOVD AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL hi+56(FP), AX
+	VMOVD AX, X11
+	VPBROADCASTD X11, Y11
+	MOVQ $0x40000000, AX
+	VMOVQ AX, X15
+	VPBROADCASTQ X15, Y15            // 2^30 in each 64-bit lane: the nudge
+	MOVL $1, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14            // 1 in each lane
+
+rloop:
+	CMPQ CX, $8
+	JL   rdone
+	VMOVDQU (SI), Y0
+	VMOVDQU (R9), Y1
+	VPSLLVD Y1, Y0, Y0               // x << left shift (wraps, as x·2^left does)
+	VMOVDQU (R8), Y1
+	// Saturating rounding doubling high multiply: (x·m + 2^30) >> 31, in
+	// 64 bits; the multiplier is never MinInt32, so nothing saturates.
+	VPMULDQ Y1, Y0, Y2               // lanes 0, 2, 4, 6
+	VPSRLQ  $32, Y0, Y3
+	VPSRLQ  $32, Y1, Y4
+	VPMULDQ Y4, Y3, Y3               // lanes 1, 3, 5, 7
+	VPADDQ  Y15, Y2, Y2
+	VPADDQ  Y15, Y3, Y3
+	VPSRLQ  $31, Y2, Y2              // the low 32 bits are the result
+	VPSRLQ  $31, Y3, Y3
+	VPSLLQ  $32, Y3, Y3
+	VPBLENDD $0xAA, Y3, Y2, Y0
+	// Rounding divide by 2^r: (x >> r) + (x & mask > mask/2 + (x < 0)).
+	VMOVDQU (R10), Y1
+	VPSLLVD Y1, Y14, Y2
+	VPSUBD  Y14, Y2, Y2              // mask = 2^r − 1
+	VPAND   Y2, Y0, Y3               // remainder
+	VPSRLD  $1, Y2, Y2
+	VPSRAD  $31, Y0, Y4
+	VPSUBD  Y4, Y2, Y2               // threshold
+	VPSRAVD Y1, Y0, Y0
+	VPCMPGTD Y2, Y3, Y3              // remainder > threshold: −1
+	VPSUBD  Y3, Y0, Y0
+	VPADDD  Y13, Y0, Y0
+	VPMAXSD Y12, Y0, Y0
+	VPMINSD Y11, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW X1, X0, X0
+	VPACKSSWB X0, X0, X0
+	VMOVQ   X0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R10
+	ADDQ    $8, DI
+	SUBQ    $8, CX
+	JMP     rloop
+
+rdone:
+	VZEROUPPER
+	RET
+
+// func gemmVNNI(a *uint8, kp int, w *int8, kg, nb int, corr, c *int32, ldc int)
+TEXT ·gemmVNNI(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), AX
+	MOVQ kp+8(FP), BX
+	MOVQ w+16(FP), R8
+	MOVQ nb+32(FP), R10
+	MOVQ corr+40(FP), R11
+	MOVQ c+48(FP), DI
+	MOVQ ldc+56(FP), R12
+	SHLQ $2, R12                     // bytes between accumulator rows
+	LEAQ (BX)(BX*2), R15             // 3 patch rows
+	LEAQ (R12)(R12*2), R14           // 3 accumulator rows
+
+block:
+	VMOVDQU32 (R11), Z0
+	VMOVDQA32 Z0, Z1
+	VMOVDQA32 Z0, Z2
+	VMOVDQA32 Z0, Z3
+	VMOVDQA32 Z0, Z4
+	VMOVDQA32 Z0, Z5
+	VMOVDQA32 Z0, Z6
+	VMOVDQA32 Z0, Z7
+	MOVQ AX, SI                      // rows 0-3
+	LEAQ (AX)(BX*4), R13             // rows 4-7
+	MOVQ kg+24(FP), CX
+
+taps:
+	VMOVDQU32 (R8), Z8               // 16 channels × 4 taps
+	VPBROADCASTD (SI), Z9
+	VPDPBUSD Z8, Z9, Z0
+	VPBROADCASTD (SI)(BX*1), Z10
+	VPDPBUSD Z8, Z10, Z1
+	VPBROADCASTD (SI)(BX*2), Z11
+	VPDPBUSD Z8, Z11, Z2
+	VPBROADCASTD (SI)(R15*1), Z12
+	VPDPBUSD Z8, Z12, Z3
+	VPBROADCASTD (R13), Z13
+	VPDPBUSD Z8, Z13, Z4
+	VPBROADCASTD (R13)(BX*1), Z14
+	VPDPBUSD Z8, Z14, Z5
+	VPBROADCASTD (R13)(BX*2), Z15
+	VPDPBUSD Z8, Z15, Z6
+	VPBROADCASTD (R13)(R15*1), Z16
+	VPDPBUSD Z8, Z16, Z7
+	ADDQ $4, SI
+	ADDQ $4, R13
+	ADDQ $64, R8
+	DECQ CX
+	JNZ  taps
+
+	VMOVDQU32 Z0, (DI)
+	VMOVDQU32 Z1, (DI)(R12*1)
+	VMOVDQU32 Z2, (DI)(R12*2)
+	VMOVDQU32 Z3, (DI)(R14*1)
+	LEAQ (DI)(R12*4), DX
+	VMOVDQU32 Z4, (DX)
+	VMOVDQU32 Z5, (DX)(R12*1)
+	VMOVDQU32 Z6, (DX)(R12*2)
+	VMOVDQU32 Z7, (DX)(R14*1)
+	ADDQ $64, DI
+	ADDQ $64, R11
+	DECQ R10
+	JNZ  block
+	VZEROUPPER
+	RET

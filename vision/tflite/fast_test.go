@@ -5,15 +5,16 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // convModel builds a one-operator int8 CONV_2D or DEPTHWISE_CONV_2D model
 // with random per-channel weights.
-func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, fw, stride int, pad Padding, act Activation) []byte {
+func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, fw, stride, dilation int, pad Padding, act Activation) []byte {
 	t.Helper()
 	b := NewBuilder()
-	oh, ow := outSize(pad, h, fh, stride, 1), outSize(pad, w, fw, stride, 1)
+	oh, ow := outSize(pad, h, fh, stride, dilation), outSize(pad, w, fw, stride, dilation)
 	in := b.AddTensor("in", Int8, []int32{1, int32(h), int32(w), int32(inC)}, nil,
 		&Quantization{Scale: []float32{0.02 + 0.05*r.Float32()}, ZeroPoint: []int64{int64(r.IntN(40) - 20)}})
 	fshape := []int32{int32(outC), int32(fh), int32(fw), int32(inC)}
@@ -44,7 +45,7 @@ func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, 
 	out := b.AddTensor("out", Int8, []int32{1, int32(oh), int32(ow), int32(outC)}, nil,
 		&Quantization{Scale: []float32{0.05 + 0.1*r.Float32()}, ZeroPoint: []int64{int64(r.IntN(20) - 10)}})
 	if depthwise {
-		b.AddOperator(OpDepthwiseConv2D, 3, []int32{in, wt, bt}, []int32{out}, DepthwiseConv2DOptions(pad, int32(stride), int32(stride), int32(outC/inC), act))
+		b.AddOperator(OpDepthwiseConv2D, 3, []int32{in, wt, bt}, []int32{out}, DepthwiseConv2DOptions(pad, int32(stride), int32(stride), int32(outC/inC), act).i32(5, int32(dilation)).i32(6, int32(dilation)))
 	} else {
 		b.AddOperator(OpConv2D, 3, []int32{in, wt, bt}, []int32{out}, Conv2DOptions(pad, int32(stride), int32(stride), act))
 	}
@@ -57,26 +58,33 @@ func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, 
 }
 
 // The fast paths give the very bytes of the reference loops, borders,
-// strides, paddings and activations included.
+// strides, dilations, depth multipliers, paddings and activations included:
+// the convolution through the VNNI micro-kernel, its Go twin and the
+// dot-product path, the depthwise convolution row by row.
 func TestFastPathsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for trial := 0; trial < 60; trial++ {
+	for trial := 0; trial < 120; trial++ {
 		dw := trial%2 == 1
 		h, w := 3+r.IntN(12), 3+r.IntN(12)
 		inC := 1 + r.IntN(9)
 		outC := 1 + r.IntN(9)
+		if trial%5 == 0 { // several blocks of 16 channels, long rows
+			inC, outC = 1+r.IntN(40), 1+r.IntN(40)
+		}
+		dilation := 1
 		if dw {
 			outC = inC * (1 + r.IntN(3)) // depth multiplier 1 to 3
+			dilation = 1 + r.IntN(2)
 		}
 		fh, fw := 1+r.IntN(3), 1+r.IntN(3)
-		stride := 1 + r.IntN(2)
+		stride := 1 + r.IntN(3)
 		pad := Padding(r.IntN(2))
 		act := []Activation{ActNone, ActRelu, ActRelu6}[r.IntN(3)]
-		if pad == PaddingValid && (fh > h || fw > w) {
+		if pad == PaddingValid && ((fh-1)*dilation+1 > h || (fw-1)*dilation+1 > w) {
 			continue
 		}
-		name := fmt.Sprintf("dw=%v %dx%dx%d→%d f%dx%d s%d pad%d act%d", dw, h, w, inC, outC, fh, fw, stride, pad, act)
-		file := convModel(t, r, dw, h, w, inC, outC, fh, fw, stride, pad, act)
+		name := fmt.Sprintf("dw=%v %dx%dx%d→%d f%dx%d s%d d%d pad%d act%d", dw, h, w, inC, outC, fh, fw, stride, dilation, pad, act)
+		file := convModel(t, r, dw, h, w, inC, outC, fh, fw, stride, dilation, pad, act)
 		m, err := Parse(file)
 		if err != nil {
 			t.Fatal(err)
@@ -92,16 +100,66 @@ func TestFastPathsMatchReference(t *testing.T) {
 		if !k.fast {
 			t.Fatalf("%s: fast path not taken", name)
 		}
-		if err := it.Invoke(); err != nil {
-			t.Fatal(err)
+		run := func() []byte {
+			t.Helper()
+			if err := it.Invoke(); err != nil {
+				t.Fatal(err)
+			}
+			return bytes.Clone(it.Output(0).Data)
 		}
-		fast := bytes.Clone(it.Output(0).Data)
+		fast := run()
+		if !dw && useVNNI {
+			useVNNI = false // the micro-kernel's Go twin
+			twin := run()
+			useVNNI = true
+			if !bytes.Equal(twin, fast) {
+				t.Fatalf("%s: the GEMM's Go twin differs from VNNI", name)
+			}
+			g := k.gemm
+			k.gemm = nil // the dot-product path
+			dot := run()
+			k.gemm = g
+			if !bytes.Equal(dot, fast) {
+				t.Fatalf("%s: the dot-product path differs from the GEMM", name)
+			}
+		}
 		k.fast = false
-		if err := it.Invoke(); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(fast, it.Output(0).Data) {
+		if !bytes.Equal(fast, run()) {
 			t.Fatalf("%s: fast path differs from the reference", name)
+		}
+	}
+}
+
+// The VNNI micro-kernel gives its Go twin's sums, the extremes included.
+func TestGEMMAsmMatchesGo(t *testing.T) {
+	if !useVNNI {
+		t.Skip("no AVX-512 VNNI here")
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 50; trial++ {
+		kg, nb := 1+r.IntN(70), 1+r.IntN(4)
+		kp, ldc := 4*kg, nb*gemmCols
+		a := make([]uint8, gemmRows*kp)
+		w := make([]int8, nb*kp*gemmCols)
+		corr := make([]int32, ldc)
+		for i := range a {
+			a[i] = uint8(r.IntN(256))
+		}
+		for i := range w {
+			w[i] = int8(r.IntN(256) - 128)
+		}
+		for i := range corr {
+			corr[i] = int32(r.Uint32())
+		}
+		if trial == 0 { // the extreme: every product 255·(−128)
+			fillByte(a, 255)
+			fillInt8(w, -128)
+		}
+		c1, c2 := make([]int32, gemmRows*ldc), make([]int32, gemmRows*ldc)
+		gemmVNNI(&a[0], kp, &w[0], kg, nb, &corr[0], &c1[0], ldc)
+		gemmGo(a, kp, w, kg, nb, corr, c2, ldc)
+		if !slices.Equal(c1, c2) {
+			t.Fatalf("trial %d (kg %d, nb %d): VNNI and Go differ", trial, kg, nb)
 		}
 	}
 }
