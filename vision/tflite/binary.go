@@ -94,7 +94,16 @@ type binaryKernel struct {
 	eval                   func(o, ia, ib int) // bound once in Prepare
 	xa, xb, y              []int8
 	fa, fb, fy             []float32
+	// ADD and SUB in int8: each input's rescaled value depends on its byte
+	// alone, so it is looked up (t1, t2: exact, computed in Prepare); equal
+	// shapes then sum a block into raw and requantize it as a vector.
+	t1, t2 [256]int32
+	raw    []int32
+	rq     requantizer
 }
+
+// binaryBlock is the elementwise fast path's block of outputs.
+const binaryBlock = 256
 
 func newAdd() Kernel { return &binaryKernel{op: OpAdd} }
 func newSub() Kernel { return &binaryKernel{op: OpSub} }
@@ -140,8 +149,18 @@ func (k *binaryKernel) Prepare(n *Node) error {
 			k.m2, k.s2 = quantizeMultiplier(float64(b.Scale()) / twiceMax)
 			k.mOut, k.sOut = quantizeMultiplier(twiceMax / (float64(int64(1)<<addLeftShift) * float64(out.Scale())))
 			k.eval = k.evalAddSubInt8
+			for v := range 256 {
+				x := int32(int8(v))
+				k.t1[v] = multiplyByQuantizedMultiplier((x+k.in1Off)*(1<<addLeftShift), k.m1, k.s1)
+				k.t2[v] = multiplyByQuantizedMultiplier((x+k.in2Off)*(1<<addLeftShift), k.m2, k.s2)
+				if k.op == OpSub {
+					k.t2[v] = -k.t2[v] // wraps as v1 − v2 does
+				}
+			}
 		}
 		k.actMin, k.actMax, ok = activationRangeInt8(k.act, out.Scale(), out.ZeroPoint())
+		k.raw = make([]int32, binaryBlock)
+		k.rq = newRequantizer([]int32{k.mOut}, []int{k.sOut}, binaryBlock, k.outOff, k.actMin, k.actMax)
 	default:
 		return n.errf("type %s unsupported", out.Type)
 	}
@@ -157,9 +176,32 @@ func (k *binaryKernel) Eval(n *Node) error {
 		k.fa, k.fb, k.fy = a.Float32(), b.Float32(), out.Float32()
 	} else {
 		k.xa, k.xb, k.y = a.Int8(), b.Int8(), out.Int8()
+		if k.bc.same {
+			k.evalSameInt8()
+			return nil
+		}
 	}
 	k.bc.each(k.eval)
 	return nil
+}
+
+// evalSameInt8 is ADD, SUB or MUL of equal shapes, a block at a time.
+func (k *binaryKernel) evalSameInt8() {
+	xa, xb, y := k.xa, k.xb[:len(k.xa)], k.y[:len(k.xa)]
+	for o := 0; o < len(xa); o += binaryBlock {
+		a, b := xa[o:min(o+binaryBlock, len(xa))], xb[o:]
+		raw := k.raw[:len(a)]
+		if k.op == OpMul {
+			for i, v := range a {
+				raw[i] = (int32(v) + k.in1Off) * (int32(b[i]) + k.in2Off)
+			}
+		} else {
+			for i, v := range a {
+				raw[i] = k.t1[uint8(v)] + k.t2[uint8(b[i])]
+			}
+		}
+		k.rq.run(raw, y[o:o+len(a)])
+	}
 }
 
 func (k *binaryKernel) evalFloat(o, ia, ib int) {
@@ -176,12 +218,7 @@ func (k *binaryKernel) evalFloat(o, ia, ib int) {
 }
 
 func (k *binaryKernel) evalAddSubInt8(o, ia, ib int) {
-	v1 := multiplyByQuantizedMultiplier((int32(k.xa[ia])+k.in1Off)*(1<<addLeftShift), k.m1, k.s1)
-	v2 := multiplyByQuantizedMultiplier((int32(k.xb[ib])+k.in2Off)*(1<<addLeftShift), k.m2, k.s2)
-	raw := v1 + v2
-	if k.op == OpSub {
-		raw = v1 - v2
-	}
+	raw := k.t1[uint8(k.xa[ia])] + k.t2[uint8(k.xb[ib])]
 	r := multiplyByQuantizedMultiplier(raw, k.mOut, k.sOut) + k.outOff
 	k.y[o] = int8(clampInt32(r, k.actMin, k.actMax))
 }

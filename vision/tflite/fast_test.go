@@ -233,3 +233,110 @@ func TestMacAsmMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// ADD, SUB and MUL of equal shapes (looked-up rescaling, vector
+// requantization) give TFLite's elementwise formula for every pair of
+// bytes, and the broadcasting path gives the same bytes.
+func TestElementwiseFastMatchesFormula(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	shape := []int32{256, 256}
+	for trial := 0; trial < 12; trial++ {
+		op := []BuiltinOp{OpAdd, OpSub, OpMul}[trial%3]
+		qa := q1(0.01+0.2*r.Float32(), int64(r.IntN(256)-128))
+		qb := q1(0.01+0.2*r.Float32(), int64(r.IntN(256)-128))
+		qo := q1(0.02+0.3*r.Float32(), int64(r.IntN(256)-128))
+		it := binaryModel(t, op, Int8, shape, shape, shape, qa, qb, qo)
+		xa, xb := it.Input(0).Int8(), it.Input(1).Int8()
+		for i := range xa {
+			xa[i], xb[i] = int8(i/256), int8(i%256) // every pair once
+		}
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		k := it.kernels[0].(*binaryKernel)
+		if !k.bc.same {
+			t.Fatal("equal shapes not recognised")
+		}
+		got := bytes.Clone(it.Output(0).Data)
+		k.bc.same = false // the broadcasting path, element by element
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, it.Output(0).Data) {
+			t.Fatalf("%s: the block path and the broadcasting path differ", op)
+		}
+		twiceMax := 2 * float64(max(qa.Scale[0], qb.Scale[0]))
+		m1, s1 := quantizeMultiplier(float64(qa.Scale[0]) / twiceMax)
+		m2, s2 := quantizeMultiplier(float64(qb.Scale[0]) / twiceMax)
+		mo, so := quantizeMultiplier(twiceMax / (float64(int64(1)<<addLeftShift) * float64(qo.Scale[0])))
+		mm, sm := quantizeMultiplier(float64(qa.Scale[0]) * float64(qb.Scale[0]) / float64(qo.Scale[0]))
+		for i := range xa {
+			a, b := int32(xa[i])-int32(qa.ZeroPoint[0]), int32(xb[i])-int32(qb.ZeroPoint[0])
+			var v int32
+			switch op {
+			case OpMul:
+				v = multiplyByQuantizedMultiplier(a*b, mm, sm)
+			case OpAdd, OpSub:
+				v1 := multiplyByQuantizedMultiplier(a*(1<<addLeftShift), m1, s1)
+				v2 := multiplyByQuantizedMultiplier(b*(1<<addLeftShift), m2, s2)
+				if op == OpSub {
+					v2 = -v2
+				}
+				v = multiplyByQuantizedMultiplier(v1+v2, mo, so)
+			}
+			want := int8(clampInt32(v+int32(qo.ZeroPoint[0]), -128, 127))
+			if int8(got[i]) != want {
+				t.Fatalf("%s %d, %d: got %d, want %d", op, xa[i], xb[i], int8(got[i]), want)
+			}
+		}
+	}
+}
+
+// FULLY_CONNECTED's fast path gives the reference loop's bytes, with
+// per-tensor and per-channel weights, several batches and a weight offset.
+func TestFullyConnectedFastMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for trial := 0; trial < 30; trial++ {
+		batches, depth, units := 1+r.IntN(3), 1+r.IntN(300), 1+r.IntN(40)
+		wb := make([]byte, units*depth)
+		for i := range wb {
+			wb[i] = byte(r.IntN(256))
+		}
+		wq := q1(0.001+0.01*r.Float32(), int64(r.IntN(5)-2))
+		if trial%2 == 1 {
+			wq = &Quantization{ZeroPoint: make([]int64, units)}
+			for u := 0; u < units; u++ {
+				wq.Scale = append(wq.Scale, 0.001+0.01*r.Float32())
+			}
+		}
+		bv := make([]int32, units)
+		for u := range bv {
+			bv[u] = r.Int32N(20000) - 10000
+		}
+		it := oneOp(t, OpFullyConnected, FullyConnectedOptions([]Activation{ActNone, ActRelu}[trial%2]), func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", Int8, []int32{int32(batches), int32(depth)}, nil, q1(0.05, int64(r.IntN(256)-128)))
+			w := b.AddTensor("w", Int8, []int32{int32(units), int32(depth)}, wb, wq)
+			bias := b.AddTensor("b", Int32, []int32{int32(units)}, i32bytes(bv...), nil)
+			out := b.AddTensor("out", Int8, []int32{int32(batches), int32(units)}, nil, q1(0.05+0.5*r.Float32(), int64(r.IntN(20)-10)))
+			return []int32{in, w, bias}, []int32{out}, []int32{in}
+		})
+		for i := range it.Input(0).Data {
+			it.Input(0).Data[i] = byte(r.IntN(256))
+		}
+		k := it.kernels[0].(*fcKernel)
+		if !k.fast {
+			t.Fatal("fast path not taken")
+		}
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		fast := bytes.Clone(it.Output(0).Data)
+		k.fast = false
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fast, it.Output(0).Data) {
+			t.Fatalf("trial %d (%d×%d→%d): fast and reference differ", trial, batches, depth, units)
+		}
+	}
+}

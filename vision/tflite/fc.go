@@ -12,6 +12,13 @@ type fcKernel struct {
 	mult                   []int32
 	shift                  []int
 	batches, depth, units  int
+	// The fast path (constant weights): four dot products at a time with
+	// the offsets hoisted, Σ(w+fo)(x+io) = Σwx + io·Σw + fo·Σx + depth·fo·io,
+	// exact in int32; then one vector requantization per batch.
+	fast bool
+	sumW []int32
+	acc  []int32
+	rq   requantizer
 }
 
 func newFullyConnected() Kernel { return &fcKernel{} }
@@ -79,6 +86,20 @@ func (k *fcKernel) Prepare(n *Node) error {
 		if k.actMin, k.actMax, ok = activationRangeInt8(k.act, out.Scale(), out.ZeroPoint()); !ok {
 			return n.errf("activation %d unsupported", k.act)
 		}
+		if filter.Const && k.units > 0 {
+			w := filter.Int8()
+			k.sumW = make([]int32, k.units)
+			for u := range k.sumW {
+				k.sumW[u] = sumInt8(w[u*k.depth : (u+1)*k.depth])
+			}
+			k.acc = make([]int32, k.units)
+			reps, mult, shift := 1, k.mult, k.shift
+			if len(mult) == 1 {
+				reps = k.units
+			}
+			k.rq = newRequantizer(mult, shift, reps, k.outOffset, k.actMin, k.actMax)
+			k.fast = true
+		}
 	default:
 		return n.errf("types %s, %s → %s unsupported", in.Type, filter.Type, out.Type)
 	}
@@ -108,6 +129,10 @@ func (k *fcKernel) Eval(n *Node) error {
 	}
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
 	b := biasOf[int32](bias)
+	if k.fast {
+		k.evalInt8Fast(x, w, b, y)
+		return nil
+	}
 	for bt := 0; bt < k.batches; bt++ {
 		xr := x[bt*k.depth : (bt+1)*k.depth]
 		for u := 0; u < k.units; u++ {
@@ -128,4 +153,27 @@ func (k *fcKernel) Eval(n *Node) error {
 		}
 	}
 	return nil
+}
+
+func (k *fcKernel) evalInt8Fast(x, w []int8, b []int32, y []int8) {
+	d := k.depth
+	for bt := 0; bt < k.batches; bt++ {
+		xr := x[bt*d : (bt+1)*d]
+		base := k.filterOffset*sumInt8(xr) + int32(d)*k.filterOffset*k.inOffset
+		acc := k.acc
+		u := 0
+		for ; u+4 <= k.units; u += 4 {
+			acc[u], acc[u+1], acc[u+2], acc[u+3] = dot4Int8(xr, w[u*d:], w[(u+1)*d:], w[(u+2)*d:], w[(u+3)*d:])
+		}
+		for ; u < k.units; u++ {
+			acc[u] = dotInt8(w[u*d:(u+1)*d], xr)
+		}
+		for u, s := range k.sumW {
+			acc[u] += base + k.inOffset*s
+			if b != nil {
+				acc[u] += b[u]
+			}
+		}
+		k.rq.run(acc, y[bt*k.units:][:k.units])
+	}
 }
