@@ -73,7 +73,7 @@ func parseModelArgsOr(fs *flag.FlagSet, args []string, def string) (string, erro
 	return path, nil
 }
 
-func loadInterpreter(path string) (*tflite.Model, *tflite.Interpreter, error) {
+func loadInterpreter(path string, o tflite.Options) (*tflite.Model, *tflite.Interpreter, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("model: %w", err)
@@ -82,7 +82,7 @@ func loadInterpreter(path string) (*tflite.Model, *tflite.Interpreter, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	it, err := tflite.NewInterpreter(m, tflite.BuiltinOps(), tflite.Options{})
+	it, err := tflite.NewInterpreter(m, tflite.BuiltinOps(), o)
 	if err != nil {
 		return m, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -96,7 +96,7 @@ func modelInspect(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, it, err := loadInterpreter(path)
+	m, it, err := loadInterpreter(path, tflite.Options{})
 	if m == nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func modelRun(args []string, stdout, stderr io.Writer) error {
 	if *inputs == "" || *output == "" || *seq < 1 {
 		return errors.New("model run: --input, --output and a positive --seq are required")
 	}
-	_, it, err := loadInterpreter(path)
+	_, it, err := loadInterpreter(path, tflite.Options{})
 	if err != nil {
 		return err
 	}
@@ -199,17 +199,19 @@ func modelBench(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	iters := fs.Int("iters", 200, "timed invokes")
 	warmup := fs.Int("warmup", 20, "untimed invokes first")
+	threads := fs.Int("threads", 1, "goroutines the large operators split into")
 	path, err := parseModelArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if *iters < 1 || *warmup < 0 {
-		return errors.New("model bench: --iters must be positive and --warmup not negative")
+	if *iters < 1 || *warmup < 0 || *threads < 1 || *threads > 256 {
+		return errors.New("model bench: --iters and --threads (at most 256) must be positive and --warmup not negative")
 	}
-	_, it, err := loadInterpreter(path)
+	_, it, err := loadInterpreter(path, tflite.Options{Threads: *threads})
 	if err != nil {
 		return err
 	}
+	defer it.Close()
 	for i := 0; i < *warmup; i++ {
 		if err := it.Invoke(); err != nil {
 			return err
@@ -227,7 +229,11 @@ func modelBench(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	q := func(p float64) float64 {
 		return float64(d[min(len(d)-1, int(p*float64(len(d))))]) / 1e6
 	}
-	fmt.Fprintf(stdout, "%s: %d invokes, min %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms (%.2f M MAC, one thread)\n",
-		path, len(d), q(0), q(0.5), q(0.99), float64(d[len(d)-1])/1e6, float64(it.MACs())/1e6)
+	unit := "threads"
+	if *threads == 1 {
+		unit = "thread"
+	}
+	fmt.Fprintf(stdout, "%s: %d invokes, min %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms (%.2f M MAC, %d %s)\n",
+		path, len(d), q(0), q(0.5), q(0.99), float64(d[len(d)-1])/1e6, float64(it.MACs())/1e6, *threads, unit)
 	return nil
 }

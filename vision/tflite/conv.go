@@ -36,14 +36,18 @@ type convParams struct {
 
 type convKernel struct {
 	p      convParams
-	fast   bool    // the fast path applies (int8, no groups; depthwise with multiplier 1)
-	sumW   []int32 // conv: Σ of each output channel's filter
-	acc    []int32 // accumulators: one per channel (conv), one per channel of an output row (depthwise)
-	patch  []int8  // conv: one receptive field, gathered
+	fast   bool      // the fast path applies (int8, constant filter, no groups; conv without dilation)
+	sumW   []int32   // conv: Σ of each output channel's filter
+	accs   [][]int32 // conv without VNNI, per part (thread): one accumulator per channel
+	patch  [][]int8  // conv without VNNI, per part: one receptive field, gathered
 	gemm   *gemmConv
 	dw     *depthwiseRows
 	rq     requantizer
 	fH, fW int
+	// The tensors of the Eval in progress, for the parts run by workers,
+	// and the part functions, bound once in Prepare (binding allocates).
+	in, filter, bias, out     *RTensor
+	gemmPart, dotPart, dwPart func(part, parts int)
 }
 
 func newConv() Kernel      { return &convKernel{} }
@@ -181,7 +185,7 @@ func (k *convKernel) Prepare(n *Node) error {
 			return n.errf("activation %d unsupported", p.act)
 		}
 		if filter.Const {
-			k.prepareFast(filter, out, inC, outC)
+			k.prepareFast(filter, out, inC, outC, n.workers.threads())
 		}
 	default:
 		return n.errf("types %s, %s → %s unsupported", in.Type, filter.Type, out.Type)
@@ -200,12 +204,16 @@ func (k *convKernel) Eval(n *Node) error {
 		return nil
 	}
 	switch {
-	case k.fast && k.p.depthwise:
-		k.depthwiseInt8Fast(in, filter, bias, out)
-	case k.fast && k.gemm != nil:
-		k.convInt8GEMM(in, bias, out)
 	case k.fast:
-		k.convInt8Fast(in, filter, bias, out)
+		k.in, k.filter, k.bias, k.out = in, filter, bias, out
+		switch {
+		case k.p.depthwise:
+			k.depthwiseInt8Fast(n)
+		case k.gemm != nil:
+			k.convInt8GEMM(n)
+		default:
+			k.convInt8Fast(n)
+		}
 	case k.p.depthwise:
 		k.depthwiseInt8(in, filter, bias, out)
 	default:
@@ -215,7 +223,7 @@ func (k *convKernel) Eval(n *Node) error {
 }
 
 // prepareFast precomputes the filter sums of the fast paths.
-func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC int) {
+func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC, parts int) {
 	p := &k.p
 	w := filter.Int8()
 	if p.depthwise {
@@ -224,7 +232,8 @@ func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC int) {
 		if outW == 0 || outC == 0 {
 			return
 		}
-		k.dw = newDepthwiseRows(p, w, k.fH, k.fW, outW, outC)
+		k.dw = newDepthwiseRows(p, w, k.fH, k.fW, outW, outC, parts)
+		k.dwPart = k.dwPartEval
 		k.rq = newRequantizer(p.mult, p.shift, outW, p.outOffset, p.actMin, p.actMax)
 		k.fast = true
 		return
@@ -235,15 +244,19 @@ func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC int) {
 	taps := len(w) / outC
 	k.fH, k.fW = filter.Shape[1], filter.Shape[2]
 	k.rq = newRequantizer(p.mult, p.shift, 1, p.outOffset, p.actMin, p.actMax)
-	k.acc = make([]int32, outC)
 	if useVNNI && taps > 0 && outC > 0 {
-		k.gemm = newGEMMConv(w, outC)
+		k.gemm = newGEMMConv(w, outC, parts)
+		k.gemmPart = k.gemmPartEval
+	}
+	k.dotPart = k.dotPartEval
+	for range parts {
+		k.accs = append(k.accs, make([]int32, outC))
+		k.patch = append(k.patch, make([]int8, taps))
 	}
 	k.sumW = make([]int32, outC)
 	for oc := range k.sumW {
 		k.sumW[oc] = sumInt8(w[oc*taps : (oc+1)*taps])
 	}
-	k.patch = make([]int8, taps)
 	k.fast = true
 }
 

@@ -15,7 +15,7 @@ func i32bytes(v ...int32) []byte {
 }
 
 // loadOneOp builds a model of one operator and prepares an interpreter.
-func loadOneOp(op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) (*Interpreter, error) {
+func loadOneOp(op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32), o ...Options) (*Interpreter, error) {
 	b := NewBuilder()
 	ins, outs, io := build(b)
 	b.AddOperator(op, 1, ins, outs, opts)
@@ -28,13 +28,13 @@ func loadOneOp(op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, ou
 	if err != nil {
 		return nil, err
 	}
-	return NewInterpreter(m, BuiltinOps(), Options{})
+	return NewInterpreter(m, BuiltinOps(), append(o, Options{})[0])
 }
 
 // oneOp is loadOneOp that must succeed.
-func oneOp(t *testing.T, op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32)) *Interpreter {
+func oneOp(t *testing.T, op BuiltinOp, opts *OptionsTable, build func(b *Builder) (ins, outs []int32, io []int32), o ...Options) *Interpreter {
 	t.Helper()
-	it, err := loadOneOp(op, opts, build)
+	it, err := loadOneOp(op, opts, build, o...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,63 +79,62 @@ func sumInt8(a []int8) int32 {
 	return s
 }
 
-// convInt8Fast computes the interior of a CONV_2D without groups or
-// dilation (every tap inside the input) with hoisted offsets, and the
-// border with the reference loops.
-func (k *convKernel) convInt8Fast(in, filter, bias, out *RTensor) {
-	p := &k.p
-	x, w, y := in.Int8(), filter.Int8(), out.Int8()
-	b := biasOf[int32](bias)
-	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := filter.Shape[1], filter.Shape[2]
+// convInt8Fast computes CONV_2D without groups or dilation with four dot
+// products at a time over each gathered receptive field and the offset
+// hoisted, split over threads by output pixels: the path where the CPU
+// has no VNNI.
+func (k *convKernel) convInt8Fast(n *Node) {
+	pixels := k.out.NumElements() / k.out.Shape[3]
+	n.workers.run(n.workers.partsFor(n.Cost, pixels), k.dotPart)
+}
+
+// dotPartEval is one thread's share of convInt8Fast.
+func (k *convKernel) dotPartEval(part, parts int) {
+	p, in, out := &k.p, k.in, k.out
+	x, w, y := in.Int8(), k.filter.Int8(), out.Int8()
+	b := biasOf[int32](k.bias)
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW := k.fH, k.fW
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
 	rowLen := fW * inC
 	taps := fH * rowLen
-	patch := k.patch[:taps]
+	patch := k.patch[part][:taps]
+	acc := k.accs[part][:outC]
 	// Taps outside the image hold the input's zero point: x + inOffset = 0
 	// there, so they add nothing, exactly as the reference kernel skips them.
 	pad := int8(-p.inOffset)
-	for bt := 0; bt < batches; bt++ {
-		for oy := 0; oy < outH; oy++ {
-			iy0 := oy*p.strideH - p.padH
-			for ox := 0; ox < outW; ox++ {
-				ix0 := ox*p.strideW - p.padW
-				o := ((bt*outH+oy)*outW + ox) * outC
-				// Gather the receptive field into one contiguous patch.
-				for fy := 0; fy < fH; fy++ {
-					row := patch[fy*rowLen : (fy+1)*rowLen]
-					iy := iy0 + fy
-					if iy < 0 || iy >= inH {
-						fillInt8(row, pad)
-						continue
-					}
-					a, e := max(0, -ix0), min(fW, inW-ix0)
-					if a >= e {
-						fillInt8(row, pad)
-						continue
-					}
-					fillInt8(row[:a*inC], pad)
-					xi := ((bt*inH+iy)*inW + ix0 + a) * inC
-					copy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
-					fillInt8(row[e*inC:], pad)
-				}
-				acc := k.acc[:outC]
-				oc := 0
-				for ; oc+4 <= outC; oc += 4 {
-					acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
-				}
-				for ; oc < outC; oc++ {
-					acc[oc] = dotInt8(w[oc*taps:(oc+1)*taps], patch)
-				}
-				for oc, s := range k.sumW {
-					acc[oc] += p.inOffset * s
-					if b != nil {
-						acc[oc] += b[oc]
-					}
-				}
-				k.rq.run(acc, y[o:o+outC])
+	lo, hi := span(out.NumElements()/outC, parts, part, 1)
+	for m := lo; m < hi; m++ {
+		ox, oy, bt := m%outW, m/outW%outH, m/(outW*outH)
+		iy0, ix0 := oy*p.strideH-p.padH, ox*p.strideW-p.padW
+		// Gather the receptive field into one contiguous patch.
+		a, e := max(0, -ix0), min(fW, inW-ix0)
+		for fy := 0; fy < fH; fy++ {
+			row := patch[fy*rowLen : (fy+1)*rowLen]
+			iy := iy0 + fy
+			if iy < 0 || iy >= inH || a >= e {
+				fillInt8(row, pad)
+				continue
+			}
+			fillInt8(row[:a*inC], pad)
+			xi := ((bt*inH+iy)*inW + ix0 + a) * inC
+			copy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
+			fillInt8(row[e*inC:], pad)
+		}
+		oc := 0
+		for ; oc+4 <= outC; oc += 4 {
+			acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
+		}
+		for ; oc < outC; oc++ {
+			acc[oc] = dotInt8(w[oc*taps:(oc+1)*taps], patch)
+		}
+		for oc, s := range k.sumW {
+			acc[oc] += p.inOffset * s
+			if b != nil {
+				acc[oc] += b[oc]
 			}
 		}
+		k.rq.run(acc, y[m*outC:][:outC])
 	}
 }
 
@@ -192,17 +191,22 @@ func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int
 // offset joins the bias in the starting value, exactly as in the GEMM.
 type depthwiseRows struct {
 	phaseW int     // pixels per phase
-	phases []int8  // stride phases of one padded input row, phaseW·outC each
 	w      []int8  // [fH·fW][outW·outC]: each tap's weights along a row
 	sumW   []int32 // Σ of each channel's taps
 	corr   []int32 // outW·outC starting values: b + inOffset·Σw
-	acc    []int32 // outW·outC
+	// Per part (thread): the stride phases of one padded input row,
+	// phaseW·outC each, and outW·outC accumulators.
+	phases [][]int8
+	acc    [][]int32
 }
 
-func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC int) *depthwiseRows {
+func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC, parts int) *depthwiseRows {
 	d := &depthwiseRows{phaseW: (fW-1)*p.dilationW/p.strideW + outW}
-	d.phases = make([]int8, p.strideW*d.phaseW*outC)
 	row := outW * outC
+	for range parts {
+		d.phases = append(d.phases, make([]int8, p.strideW*d.phaseW*outC))
+		d.acc = append(d.acc, make([]int32, row))
+	}
 	d.w = make([]int8, fH*fW*row)
 	d.sumW = make([]int32, outC)
 	for t := 0; t < fH*fW; t++ {
@@ -215,21 +219,22 @@ func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC int) *depthwis
 		}
 	}
 	d.corr = make([]int32, row)
-	d.acc = make([]int32, row)
 	return d
 }
 
-// gather fills the phases with input row iy (or the zero point outside).
-func (d *depthwiseRows) gather(p *convParams, x []int8, bt, iy, inH, inW, inC, outC int) {
+// gather fills a part's phases with input row iy (or the zero point
+// outside the image).
+func (d *depthwiseRows) gather(part int, p *convParams, x []int8, bt, iy, inH, inW, inC, outC int) {
 	pad := int8(-p.inOffset)
 	s, dm := p.strideW, p.depthMultiplier
+	phases := d.phases[part]
 	if iy < 0 || iy >= inH {
-		fillInt8(d.phases, pad)
+		fillInt8(phases, pad)
 		return
 	}
 	base := (bt*inH + iy) * inW
 	for q := 0; q < s; q++ {
-		ph := d.phases[q*d.phaseW*outC:][:d.phaseW*outC]
+		ph := phases[q*d.phaseW*outC:][:d.phaseW*outC]
 		for j := 0; j < d.phaseW; j++ {
 			dst := ph[j*outC:][:outC]
 			ix := j*s + q - p.padW
@@ -255,15 +260,12 @@ func (d *depthwiseRows) gather(p *convParams, x []int8, bt, iy, inH, inW, inC, o
 	}
 }
 
-// depthwiseInt8Fast is DEPTHWISE_CONV_2D through depthwiseRows.
-func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
-	p, d := &k.p, k.dw
-	x, y := in.Int8(), out.Int8()
-	b := biasOf[int32](bias)
-	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := k.fH, k.fW
-	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
-	row := outW * outC
+// depthwiseInt8Fast is DEPTHWISE_CONV_2D through depthwiseRows, split
+// over threads by output rows.
+func (k *convKernel) depthwiseInt8Fast(n *Node) {
+	p, d, out := &k.p, k.dw, k.out
+	b := biasOf[int32](k.bias)
+	outW, outC := out.Shape[2], out.Shape[3]
 	for c, s := range d.sumW {
 		v := p.inOffset * s
 		if b != nil {
@@ -273,18 +275,31 @@ func (k *convKernel) depthwiseInt8Fast(in, filter, bias, out *RTensor) {
 			d.corr[ox*outC+c] = v
 		}
 	}
-	for bt := 0; bt < batches; bt++ {
-		for oy := 0; oy < outH; oy++ {
-			copy(d.acc, d.corr)
-			for fy := 0; fy < fH; fy++ {
-				d.gather(p, x, bt, oy*p.strideH-p.padH+fy*p.dilationH, inH, inW, inC, outC)
-				for fx := 0; fx < fW; fx++ {
-					u := fx * p.dilationW
-					ph := d.phases[(u%p.strideW)*d.phaseW*outC:]
-					macInt8(d.acc, ph[u/p.strideW*outC:][:row], d.w[(fy*fW+fx)*row:][:row])
-				}
+	rows := out.Shape[0] * out.Shape[1]
+	n.workers.run(n.workers.partsFor(n.Cost, rows), k.dwPart)
+}
+
+// dwPartEval is one thread's share of depthwiseInt8Fast.
+func (k *convKernel) dwPartEval(part, parts int) {
+	p, d, in, out := &k.p, k.dw, k.in, k.out
+	x, y := in.Int8(), out.Int8()
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW := k.fH, k.fW
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+	row := outW * outC
+	acc, phases := d.acc[part], d.phases[part]
+	lo, hi := span(out.Shape[0]*outH, parts, part, 1)
+	for r := lo; r < hi; r++ {
+		bt, oy := r/outH, r%outH
+		copy(acc, d.corr)
+		for fy := 0; fy < fH; fy++ {
+			d.gather(part, p, x, bt, oy*p.strideH-p.padH+fy*p.dilationH, inH, inW, inC, outC)
+			for fx := 0; fx < fW; fx++ {
+				u := fx * p.dilationW
+				ph := phases[(u%p.strideW)*d.phaseW*outC:]
+				macInt8(acc, ph[u/p.strideW*outC:][:row], d.w[(fy*fW+fx)*row:][:row])
 			}
-			k.rq.run(d.acc, y[((bt*outH+oy)*outW)*outC:][:row])
 		}
+		k.rq.run(acc, y[r*row:][:row])
 	}
 }

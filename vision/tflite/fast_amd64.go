@@ -50,3 +50,12 @@ var useVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VNNI
 //
 //go:noescape
 func gemmVNNI(a *uint8, kp int, w *int8, kg, nb int, corr, c *int32, ldc int)
+
+// useAVX512 selects the 16-lane requantizer.
+var useAVX512 = cpu.X86.HasAVX512F
+
+// requantAVX512 is requantAVX2 sixteen lanes at a time, n a positive
+// multiple of 16, with VPMOVSDB narrowing to bytes.
+//
+//go:noescape
+func requantAVX512(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32)

@@ -146,9 +146,8 @@ rloop:
 	VPMULDQ Y4, Y3, Y3               // lanes 1, 3, 5, 7
 	VPADDQ  Y15, Y2, Y2
 	VPADDQ  Y15, Y3, Y3
-	VPSRLQ  $31, Y2, Y2              // the low 32 bits are the result
-	VPSRLQ  $31, Y3, Y3
-	VPSLLQ  $32, Y3, Y3
+	VPSRLQ  $31, Y2, Y2              // even: bits 31-62 to the low half
+	VPSLLQ  $1, Y3, Y3               // odd: bits 31-62 to the high half
 	VPBLENDD $0xAA, Y3, Y2, Y0
 	// Rounding divide by 2^r: (x >> r) + (x & mask > mask/2 + (x < 0)).
 	VMOVDQU (R10), Y1
@@ -243,5 +242,68 @@ taps:
 	ADDQ $64, R11
 	DECQ R10
 	JNZ  block
+	VZEROUPPER
+	RET
+
+// func requantAVX512(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32)
+TEXT ·requantAVX512(SB), NOSPLIT, $0-60
+	MOVQ acc+0(FP), SI
+	MOVQ mult+8(FP), R8
+	MOVQ lsh+16(FP), R9
+	MOVQ rsh+24(FP), R10
+	MOVQ y+32(FP), DI
+	MOVQ n+40(FP), CX
+	MOVL outOffset+48(FP), AX
+	VPBROADCASTD AX, Z13
+	MOVL lo+52(FP), AX
+	VPBROADCASTD AX, Z12
+	MOVL hi+56(FP), AX
+	VPBROADCASTD AX, Z11
+	MOVQ $0x40000000, AX
+	VPBROADCASTQ AX, Z15             // the nudge, 2^30, in each 64-bit lane
+	MOVL $1, AX
+	VPBROADCASTD AX, Z14
+	MOVL $0xAAAA, AX
+	KMOVW AX, K1                     // the odd 32-bit lanes
+
+zloop:
+	CMPQ CX, $16
+	JL   zdone
+	VMOVDQU32 (SI), Z0
+	VMOVDQU32 (R9), Z1
+	VPSLLVD Z1, Z0, Z0
+	VMOVDQU32 (R8), Z1
+	VPMULDQ Z1, Z0, Z2               // even lanes, 64-bit products
+	VPSRLQ  $32, Z0, Z3
+	VPSRLQ  $32, Z1, Z4
+	VPMULDQ Z4, Z3, Z3               // odd lanes
+	VPADDQ  Z15, Z2, Z2
+	VPADDQ  Z15, Z3, Z3
+	VPSRLQ  $31, Z2, Z2              // even: bits 31-62 to the low half
+	VPSLLQ  $1, Z3, Z3               // odd: bits 31-62 to the high half
+	VPBLENDMD Z3, Z2, K1, Z0
+	VMOVDQU32 (R10), Z1
+	VPSLLVD Z1, Z14, Z2
+	VPSUBD  Z14, Z2, Z2              // mask = 2^r − 1
+	VPANDD  Z2, Z0, Z3               // remainder
+	VPSRLD  $1, Z2, Z2
+	VPSRAD  $31, Z0, Z4
+	VPSUBD  Z4, Z2, Z2               // threshold
+	VPSRAVD Z1, Z0, Z0
+	VPCMPGTD Z2, Z3, K2              // remainder > threshold
+	VPADDD  Z14, Z0, K2, Z0          // … rounds away
+	VPADDD  Z13, Z0, Z0
+	VPMAXSD Z12, Z0, Z0
+	VPMINSD Z11, Z0, Z0
+	VPMOVSDB Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	ADDQ    $64, R10
+	ADDQ    $16, DI
+	SUBQ    $16, CX
+	JMP     zloop
+
+zdone:
 	VZEROUPPER
 	RET

@@ -21,3 +21,10 @@ var useVNNI = false
 func gemmVNNI(a *uint8, kp int, w *int8, kg, nb int, corr, c *int32, ldc int) {
 	panic("tflite: gemmVNNI without AVX-512 VNNI")
 }
+
+// useAVX512 is false off amd64.
+var useAVX512 = false
+
+func requantAVX512(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32) {
+	panic("tflite: requantAVX512 without AVX-512")
+}

@@ -62,6 +62,18 @@ func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, 
 // the convolution through the VNNI micro-kernel, its Go twin and the
 // dot-product path, the depthwise convolution row by row.
 func TestFastPathsMatchReference(t *testing.T) {
+	for _, threads := range []int{1, 3} {
+		t.Run(fmt.Sprintf("threads=%d", threads), func(t *testing.T) {
+			if threads > 1 { // split even the smallest operators
+				defer func(c int64) { minPartCost = c }(minPartCost)
+				minPartCost = 1
+			}
+			fastPathsMatchReference(t, threads)
+		})
+	}
+}
+
+func fastPathsMatchReference(t *testing.T, threads int) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 120; trial++ {
 		dw := trial%2 == 1
@@ -89,10 +101,11 @@ func TestFastPathsMatchReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		it, err := NewInterpreter(m, BuiltinOps(), Options{})
+		it, err := NewInterpreter(m, BuiltinOps(), Options{Threads: threads})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		defer it.Close()
 		for i := range it.Input(0).Data {
 			it.Input(0).Data[i] = byte(r.IntN(256))
 		}
@@ -295,6 +308,8 @@ func TestElementwiseFastMatchesFormula(t *testing.T) {
 // FULLY_CONNECTED's fast path gives the reference loop's bytes, with
 // per-tensor and per-channel weights, several batches and a weight offset.
 func TestFullyConnectedFastMatchesReference(t *testing.T) {
+	defer func(c int64) { minPartCost = c }(minPartCost)
+	minPartCost = 1 // odd trials split the units over three threads
 	r := rand.New(rand.NewPCG(15, 16))
 	for trial := 0; trial < 30; trial++ {
 		batches, depth, units := 1+r.IntN(3), 1+r.IntN(300), 1+r.IntN(40)
@@ -319,7 +334,8 @@ func TestFullyConnectedFastMatchesReference(t *testing.T) {
 			bias := b.AddTensor("b", Int32, []int32{int32(units)}, i32bytes(bv...), nil)
 			out := b.AddTensor("out", Int8, []int32{int32(batches), int32(units)}, nil, q1(0.05+0.5*r.Float32(), int64(r.IntN(20)-10)))
 			return []int32{in, w, bias}, []int32{out}, []int32{in}
-		})
+		}, Options{Threads: 1 + 2*(trial%2)})
+		defer it.Close()
 		for i := range it.Input(0).Data {
 			it.Input(0).Data[i] = byte(r.IntN(256))
 		}

@@ -19,6 +19,11 @@ type fcKernel struct {
 	sumW []int32
 	acc  []int32
 	rq   requantizer
+	// The Eval in progress, for the parts run by workers (units split in
+	// fours), and the part function bound in Prepare.
+	x, w, y []int8
+	b       []int32
+	part    func(part, parts int)
 }
 
 func newFullyConnected() Kernel { return &fcKernel{} }
@@ -98,6 +103,7 @@ func (k *fcKernel) Prepare(n *Node) error {
 				reps = k.units
 			}
 			k.rq = newRequantizer(mult, shift, reps, k.outOffset, k.actMin, k.actMax)
+			k.part = k.partEval
 			k.fast = true
 		}
 	default:
@@ -130,7 +136,8 @@ func (k *fcKernel) Eval(n *Node) error {
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
 	b := biasOf[int32](bias)
 	if k.fast {
-		k.evalInt8Fast(x, w, b, y)
+		k.x, k.w, k.b, k.y = x, w, b, y
+		n.workers.run(n.workers.partsFor(n.Cost, (k.units+3)/4), k.part)
 		return nil
 	}
 	for bt := 0; bt < k.batches; bt++ {
@@ -155,25 +162,28 @@ func (k *fcKernel) Eval(n *Node) error {
 	return nil
 }
 
-func (k *fcKernel) evalInt8Fast(x, w []int8, b []int32, y []int8) {
-	d := k.depth
+// partEval is one thread's share of the fast path: units [lo, hi) of every
+// batch.
+func (k *fcKernel) partEval(part, parts int) {
+	d, x, w, b, y := k.depth, k.x, k.w, k.b, k.y
+	lo, hi := span(k.units, parts, part, 4)
 	for bt := 0; bt < k.batches; bt++ {
 		xr := x[bt*d : (bt+1)*d]
 		base := k.filterOffset*sumInt8(xr) + int32(d)*k.filterOffset*k.inOffset
-		acc := k.acc
-		u := 0
-		for ; u+4 <= k.units; u += 4 {
-			acc[u], acc[u+1], acc[u+2], acc[u+3] = dot4Int8(xr, w[u*d:], w[(u+1)*d:], w[(u+2)*d:], w[(u+3)*d:])
+		acc := k.acc[lo:hi]
+		u := lo
+		for ; u+4 <= hi; u += 4 {
+			acc[u-lo], acc[u-lo+1], acc[u-lo+2], acc[u-lo+3] = dot4Int8(xr, w[u*d:], w[(u+1)*d:], w[(u+2)*d:], w[(u+3)*d:])
 		}
-		for ; u < k.units; u++ {
-			acc[u] = dotInt8(w[u*d:(u+1)*d], xr)
+		for ; u < hi; u++ {
+			acc[u-lo] = dotInt8(w[u*d:(u+1)*d], xr)
 		}
-		for u, s := range k.sumW {
-			acc[u] += base + k.inOffset*s
+		for i, s := range k.sumW[lo:hi] {
+			acc[i] += base + k.inOffset*s
 			if b != nil {
-				acc[u] += b[u]
+				acc[i] += b[lo+i]
 			}
 		}
-		k.rq.run(acc, y[bt*k.units:][:k.units])
+		k.rq.runFrom(lo, acc, y[bt*k.units+lo:][:hi-lo])
 	}
 }

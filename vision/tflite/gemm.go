@@ -29,12 +29,14 @@ type gemmConv struct {
 	w               []int8  // [ocPad/16][kp/4][16 channels][4 taps]
 	sumW            []int32 // Σ of each output channel's taps
 	corr            []int32 // ocPad starting values: b + (inOffset−128)·Σw
-	patch           []uint8 // gemmRows rows of kp bytes
-	acc             []int32 // gemmRows rows of ocPad sums
+	// Per part (thread): gemmRows rows of kp bytes, gemmRows rows of ocPad sums.
+	patch [][]uint8
+	acc   [][]int32
 }
 
-// newGEMMConv packs an OHWI int8 filter of outC channels.
-func newGEMMConv(w []int8, outC int) *gemmConv {
+// newGEMMConv packs an OHWI int8 filter of outC channels, with scratch for
+// parts threads.
+func newGEMMConv(w []int8, outC, parts int) *gemmConv {
 	taps := len(w) / outC
 	g := &gemmConv{taps: taps, kp: (taps + 3) &^ 3, ocPad: (outC + gemmCols - 1) / gemmCols * gemmCols}
 	g.w = make([]int8, g.ocPad*g.kp)
@@ -48,8 +50,10 @@ func newGEMMConv(w []int8, outC int) *gemmConv {
 		}
 	}
 	g.corr = make([]int32, g.ocPad)
-	g.patch = make([]uint8, gemmRows*g.kp)
-	g.acc = make([]int32, gemmRows*g.ocPad)
+	for range parts {
+		g.patch = append(g.patch, make([]uint8, gemmRows*g.kp))
+		g.acc = append(g.acc, make([]int32, gemmRows*g.ocPad))
+	}
 	return g
 }
 
@@ -78,14 +82,15 @@ func gemmGo(a []uint8, kp int, w []int8, kg, nb int, corr, c []int32, ldc int) {
 	}
 }
 
-// gemm runs the micro-kernel on g's patch into g's accumulators.
-func (g *gemmConv) gemm() {
+// gemm runs the micro-kernel on a part's patch into its accumulators.
+func (g *gemmConv) gemm(part int) {
 	kg, nb := g.kp/4, g.ocPad/gemmCols
+	a, c := g.patch[part], g.acc[part]
 	if useVNNI {
-		gemmVNNI(&g.patch[0], g.kp, &g.w[0], kg, nb, &g.corr[0], &g.acc[0], g.ocPad)
+		gemmVNNI(&a[0], g.kp, &g.w[0], kg, nb, &g.corr[0], &c[0], g.ocPad)
 		return
 	}
-	gemmGo(g.patch, g.kp, g.w, kg, nb, g.corr, g.acc, g.ocPad)
+	gemmGo(a, g.kp, g.w, kg, nb, g.corr, c, g.ocPad)
 }
 
 // flipCopy stores src's int8 bytes as x+128, eight at a time.
@@ -107,14 +112,10 @@ func fillByte(s []byte, v byte) {
 }
 
 // convInt8GEMM is CONV_2D without groups or dilation through the packed
-// micro-kernel.
-func (k *convKernel) convInt8GEMM(in, bias, out *RTensor) {
-	p, g := &k.p, k.gemm
-	x, y := in.Data, out.Int8()
-	b := biasOf[int32](bias)
-	batches, inH, inW, inC := in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := k.fH, k.fW
-	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+// micro-kernel, split over threads by blocks of gemmRows pixels.
+func (k *convKernel) convInt8GEMM(n *Node) {
+	g, p := k.gemm, &k.p
+	b := biasOf[int32](k.bias)
 	for oc, s := range g.sumW {
 		c := (p.inOffset - 128) * s
 		if b != nil {
@@ -122,14 +123,27 @@ func (k *convKernel) convInt8GEMM(in, bias, out *RTensor) {
 		}
 		g.corr[oc] = c
 	}
+	blocks := (k.out.NumElements()/k.out.Shape[3] + gemmRows - 1) / gemmRows
+	n.workers.run(n.workers.partsFor(n.Cost, blocks), k.gemmPart)
+}
+
+// gemmPartEval is one thread's share of convInt8GEMM.
+func (k *convKernel) gemmPartEval(part, parts int) {
+	p, g, in, out := &k.p, k.gemm, k.in, k.out
+	x, y := in.Data, out.Int8()
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW := k.fH, k.fW
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
 	rowLen := fW * inC
 	pad := uint8(int8(-p.inOffset)) ^ 0x80
-	total := batches * outH * outW
-	bt, oy, ox := 0, 0, 0
-	for m0 := 0; m0 < total; m0 += gemmRows {
-		rows := min(gemmRows, total-m0)
+	total := out.NumElements() / outC
+	lo, hi := span(total, parts, part, gemmRows)
+	ox, oy := lo%outW, lo/outW%outH
+	bt := lo / (outW * outH)
+	for m0 := lo; m0 < hi; m0 += gemmRows {
+		rows := min(gemmRows, hi-m0)
 		for r := 0; r < rows; r++ {
-			patch := g.patch[r*g.kp:][:g.taps]
+			patch := g.patch[part][r*g.kp:][:g.taps]
 			iy0, ix0 := oy*p.strideH-p.padH, ox*p.strideW-p.padW
 			a, e := max(0, -ix0), min(fW, inW-ix0)
 			for fy := 0; fy < fH; fy++ {
@@ -150,9 +164,10 @@ func (k *convKernel) convInt8GEMM(in, bias, out *RTensor) {
 				}
 			}
 		}
-		g.gemm()
+		g.gemm(part)
+		acc := g.acc[part]
 		for r := 0; r < rows; r++ {
-			k.rq.run(g.acc[r*g.ocPad:], y[(m0+r)*outC:][:outC])
+			k.rq.run(acc[r*g.ocPad:], y[(m0+r)*outC:][:outC])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package tflite
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"unsafe"
 )
@@ -91,7 +92,8 @@ type Node struct {
 	hasOpts bool
 	// Cost is the work of one Eval in multiply-accumulates (or elements),
 	// set by Prepare; the interpreter bounds the model's total.
-	Cost int64
+	Cost    int64
+	workers *workers
 }
 
 // NumInputs is how many inputs the node has (optional ones included).
@@ -195,6 +197,7 @@ type Interpreter struct {
 	used    int
 	vars    []*RTensor
 	macs    int64
+	workers *workers
 }
 
 // MACs is the work of one Invoke, in multiply-accumulates (elements for
@@ -214,6 +217,10 @@ type Options struct {
 	// (DefaultMaxArena when zero): a hostile file cannot make it allocate
 	// gigabytes.
 	MaxArena int
+	// Threads is how many goroutines the large convolutions and fully
+	// connected layers split into (1 when zero). The bytes are the same for
+	// any number; Close stops the extra goroutines.
+	Threads int
 }
 
 // DefaultMaxMACs is far above any edge model (MobileNet v2 at 224×224 is
@@ -281,6 +288,11 @@ func NewInterpreter(m *Model, r *OpResolver, o Options) (*Interpreter, error) {
 	for _, x := range sg.Outputs {
 		it.outputs = append(it.outputs, &it.tensors[x])
 	}
+	if o.Threads > 1 {
+		it.workers = newWorkers(min(o.Threads, 256))
+		// An interpreter dropped without Close still stops its goroutines.
+		runtime.AddCleanup(it, (*workers).stop, it.workers)
+	}
 	it.nodes = make([]Node, len(sg.Operators))
 	maxMACs := o.MaxMACs
 	if maxMACs <= 0 {
@@ -292,6 +304,7 @@ func NewInterpreter(m *Model, r *OpResolver, o Options) (*Interpreter, error) {
 		code := m.OperatorCodes[op.Opcode]
 		n := &it.nodes[i]
 		n.Op, n.Version, n.Index, n.opts, n.hasOpts = code.Builtin, code.Version, i, op.Options, op.HasOpts
+		n.workers = it.workers
 		for _, x := range op.Inputs {
 			if x < 0 {
 				n.inputs = append(n.inputs, nil)
@@ -411,6 +424,18 @@ func (it *Interpreter) plan(sg *Subgraph, arena []byte, maxArena int) error {
 		clear(v.Data)
 	}
 	return nil
+}
+
+// Close stops the goroutines of Options.Threads; later invokes run on the
+// calling goroutine alone.
+func (it *Interpreter) Close() {
+	if it.workers != nil {
+		it.workers.stop()
+		it.workers = nil
+		for i := range it.nodes {
+			it.nodes[i].workers = nil
+		}
+	}
 }
 
 // ArenaUsed is how many bytes of the arena the plan uses.

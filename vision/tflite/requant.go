@@ -34,15 +34,27 @@ func newRequantizer(mult []int32, shift []int, reps int, outOffset, lo, hi int32
 }
 
 // run requantizes acc[i] into y[i] for i < len(y), with lane i's parameters.
-func (q *requantizer) run(acc []int32, y []int8) {
+func (q *requantizer) run(acc []int32, y []int8) { q.runFrom(0, acc, y) }
+
+// runFrom is run with lane first+i's parameters.
+func (q *requantizer) runFrom(first int, acc []int32, y []int8) {
 	n := len(y)
-	if n8 := n &^ 7; useAVX2 && q.vector && n8 > 0 {
-		_, _, _, _ = acc[n-1], q.mult[n-1], q.lsh[n-1], q.rsh[n-1]
-		requantAVX2(&acc[0], &q.mult[0], &q.lsh[0], &q.rsh[0], &y[0], n8, q.outOffset, q.lo, q.hi)
-		q.runGo(acc[n8:n], y[n8:], n8)
+	if !q.vector || n == 0 {
+		q.runGo(acc[:n], y, first)
 		return
 	}
-	q.runGo(acc[:n], y, 0)
+	_, _, _, _ = acc[n-1], q.mult[first+n-1], q.lsh[first+n-1], q.rsh[first+n-1]
+	done := 0
+	if n16 := n &^ 15; useAVX512 && n16 > 0 {
+		requantAVX512(&acc[0], &q.mult[first], &q.lsh[first], &q.rsh[first], &y[0], n16, q.outOffset, q.lo, q.hi)
+		done = n16
+	}
+	if n8 := (n - done) &^ 7; useAVX2 && n8 > 0 {
+		i := first + done
+		requantAVX2(&acc[done], &q.mult[i], &q.lsh[i], &q.rsh[i], &y[done], n8, q.outOffset, q.lo, q.hi)
+		done += n8
+	}
+	q.runGo(acc[done:n], y[done:], first+done)
 }
 
 // runGo is run's pure-Go twin, for lanes from first on.
