@@ -196,13 +196,23 @@ func (k *transposeKernel) Prepare(n *Node) error {
 
 func (k *transposeKernel) Eval(n *Node) error {
 	src, dst := n.Input(0).Data, n.Output(0).Data
-	e := k.elem
+	e, last := k.elem, k.rank-1
+	inner, step := k.outDims[last], k.strides[last]
 	var idx [maxDims]int
 	ii := 0
-	count := len(dst) / e
-	for o := 0; o < count; o++ {
-		copy(dst[o*e:o*e+e], src[ii*e:ii*e+e])
-		for d := k.rank - 1; d >= 0; d-- {
+	for o := 0; o < len(dst); o += inner * e {
+		// The last output dimension: a strided run of the input.
+		if e == 1 {
+			d := dst[o : o+inner]
+			for j := range d {
+				d[j] = src[ii+j*step]
+			}
+		} else {
+			for j := 0; j < inner; j++ {
+				copy(dst[o+j*e:o+j*e+e], src[(ii+j*step)*e:])
+			}
+		}
+		for d := last - 1; d >= 0; d-- {
 			idx[d]++
 			ii += k.strides[d]
 			if idx[d] < k.outDims[d] {

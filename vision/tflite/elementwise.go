@@ -42,9 +42,10 @@ func (k *quantizeKernel) Eval(n *Node) error {
 	in, out := n.Input(0), n.Output(0)
 	y := out.Int8()
 	if in.Type == Float32 {
-		for i, v := range in.Float32() {
-			q := int32(math.Round(float64(v/k.scale))) + k.zero
-			y[i] = int8(clampInt32(q, math.MinInt8, math.MaxInt8))
+		x := in.Float32()
+		y = y[:len(x)]
+		for i, v := range x {
+			y[i] = k.quantize(v)
 		}
 		return nil
 	}
@@ -53,6 +54,25 @@ func (k *quantizeKernel) Eval(n *Node) error {
 		y[i] = int8(clampInt32(q, math.MinInt8, math.MaxInt8))
 	}
 	return nil
+}
+
+// quantize is TFLite's AffineQuantize of one value: round(v/scale), half
+// away from zero, plus the zero point, clamped. The float32 quotient plus
+// ±0.5 is exact in float64 while it is small, and truncation then rounds
+// half away from zero without a branch; outside ±2^22 it is clamped as a
+// float, so huge values and infinities saturate instead of wrapping. NaN
+// gives the zero point.
+func (k *quantizeKernel) quantize(v float32) int8 {
+	r := float64(v / k.scale)
+	q := int32(0)
+	if r > -1<<22 && r < 1<<22 {
+		q = int32(r + math.Copysign(0.5, r))
+	} else if r > 0 {
+		q = 1 << 22
+	} else if r < 0 {
+		q = -1 << 22
+	}
+	return int8(clampInt32(q+k.zero, math.MinInt8, math.MaxInt8))
 }
 
 type dequantizeKernel struct {

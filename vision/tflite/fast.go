@@ -1,5 +1,7 @@
 package tflite
 
+import "math"
+
 // Fast paths that give the same bytes as the reference loops: int32 sums
 // are exact and wrap the same way in any order, so the input offset can be
 // hoisted out of the inner loops (Σ w·(x+o) = Σ w·x + o·Σ w) and the loops
@@ -185,27 +187,44 @@ func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int
 // input row is split into stride phases (pixel j·stride+q in phase q) and,
 // with a depth multiplier, each input channel repeated for its outputs.
 // Tap (fy, fx) then reads phase (fx·dilation) mod stride from offset
-// (fx·dilation)/stride, and one multiply-accumulate over outW·outC lanes
-// against the tap's weights, repeated along the row, does the work of the
-// whole row. Taps outside the image hold the input's zero point; the input
-// offset joins the bias in the starting value, exactly as in the GEMM.
+// (fx·dilation)/stride, and multiply-accumulates over outW·outC lanes
+// against the tap's weights, repeated along the row, do the work of the
+// whole row, every tap at once (macTaps). Taps outside the image hold the
+// input's zero point; the input offset joins the bias in the starting
+// value, exactly as in the GEMM. Gathered rows are kept in slots, tagged
+// with their input row, so the next output rows reuse them.
 type depthwiseRows struct {
 	phaseW int     // pixels per phase
+	rowLen int     // bytes of one gathered input row: stride·phaseW·outC
+	slots  int     // gathered rows kept per part: fH·dilationH
 	w      []int8  // [fH·fW][outW·outC]: each tap's weights along a row
 	sumW   []int32 // Σ of each channel's taps
 	corr   []int32 // outW·outC starting values: b + inOffset·Σw
-	// Per part (thread): the stride phases of one padded input row,
-	// phaseW·outC each, and outW·outC accumulators.
-	phases [][]int8
-	acc    [][]int32
+	parts  []dwScratch
 }
 
+// dwScratch is one part's (thread's) memory.
+type dwScratch struct {
+	rows   []int8 // slots gathered input rows
+	tags   []int  // the input row in each slot (noRow: none)
+	acc    []int32
+	xs, ws [][]int8 // each tap's inputs and weights for the row in progress
+}
+
+const noRow = math.MinInt
+
 func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC, parts int) *depthwiseRows {
-	d := &depthwiseRows{phaseW: (fW-1)*p.dilationW/p.strideW + outW}
+	d := &depthwiseRows{phaseW: (fW-1)*p.dilationW/p.strideW + outW, slots: fH * p.dilationH}
+	d.rowLen = p.strideW * d.phaseW * outC
 	row := outW * outC
 	for range parts {
-		d.phases = append(d.phases, make([]int8, p.strideW*d.phaseW*outC))
-		d.acc = append(d.acc, make([]int32, row))
+		d.parts = append(d.parts, dwScratch{
+			rows: make([]int8, d.slots*d.rowLen),
+			tags: make([]int, d.slots),
+			acc:  make([]int32, row),
+			xs:   make([][]int8, fH*fW),
+			ws:   make([][]int8, fH*fW),
+		})
 	}
 	d.w = make([]int8, fH*fW*row)
 	d.sumW = make([]int32, outC)
@@ -222,24 +241,29 @@ func newDepthwiseRows(p *convParams, w []int8, fH, fW, outW, outC, parts int) *d
 	return d
 }
 
-// gather fills a part's phases with input row iy (or the zero point
-// outside the image).
-func (d *depthwiseRows) gather(part int, p *convParams, x []int8, bt, iy, inH, inW, inC, outC int) {
+// row returns input row iy gathered into stride phases (the zero point
+// outside the image), from its slot when it is there already.
+func (d *depthwiseRows) row(sc *dwScratch, p *convParams, x []int8, bt, iy, inH, inW, inC, outC int) []int8 {
+	slot := (iy%d.slots + d.slots) % d.slots
+	dst := sc.rows[slot*d.rowLen:][:d.rowLen]
+	if sc.tags[slot] == iy {
+		return dst
+	}
+	sc.tags[slot] = iy
 	pad := int8(-p.inOffset)
 	s, dm := p.strideW, p.depthMultiplier
-	phases := d.phases[part]
 	if iy < 0 || iy >= inH {
-		fillInt8(phases, pad)
-		return
+		fillInt8(dst, pad)
+		return dst
 	}
 	base := (bt*inH + iy) * inW
 	for q := 0; q < s; q++ {
-		ph := phases[q*d.phaseW*outC:][:d.phaseW*outC]
+		ph := dst[q*d.phaseW*outC:][:d.phaseW*outC]
 		for j := 0; j < d.phaseW; j++ {
-			dst := ph[j*outC:][:outC]
+			px := ph[j*outC:][:outC]
 			ix := j*s + q - p.padW
 			if ix < 0 || ix >= inW {
-				fillInt8(dst, pad)
+				fillInt8(px, pad)
 				continue
 			}
 			src := x[(base+ix)*inC:][:inC]
@@ -250,14 +274,15 @@ func (d *depthwiseRows) gather(part int, p *convParams, x []int8, bt, iy, inH, i
 					j += n - 1
 					continue
 				}
-				copy(dst, src)
+				copy(px, src)
 				continue
 			}
 			for ic, v := range src {
-				fillInt8(dst[ic*dm:(ic+1)*dm], v)
+				fillInt8(px[ic*dm:(ic+1)*dm], v)
 			}
 		}
 	}
+	return dst
 }
 
 // depthwiseInt8Fast is DEPTHWISE_CONV_2D through depthwiseRows, split
@@ -287,19 +312,53 @@ func (k *convKernel) dwPartEval(part, parts int) {
 	fH, fW := k.fH, k.fW
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
 	row := outW * outC
-	acc, phases := d.acc[part], d.phases[part]
+	sc := &d.parts[part]
+	for i := range sc.tags {
+		sc.tags[i] = noRow // a new input
+	}
 	lo, hi := span(out.Shape[0]*outH, parts, part, 1)
 	for r := lo; r < hi; r++ {
 		bt, oy := r/outH, r%outH
-		copy(acc, d.corr)
-		for fy := 0; fy < fH; fy++ {
-			d.gather(part, p, x, bt, oy*p.strideH-p.padH+fy*p.dilationH, inH, inW, inC, outC)
-			for fx := 0; fx < fW; fx++ {
-				u := fx * p.dilationW
-				ph := phases[(u%p.strideW)*d.phaseW*outC:]
-				macInt8(acc, ph[u/p.strideW*outC:][:row], d.w[(fy*fW+fx)*row:][:row])
+		if oy == 0 && r > lo {
+			for i := range sc.tags {
+				sc.tags[i] = noRow // the next image of the batch
 			}
 		}
-		k.rq.run(acc, y[r*row:][:row])
+		for fy := 0; fy < fH; fy++ {
+			in := d.row(sc, p, x, bt, oy*p.strideH-p.padH+fy*p.dilationH, inH, inW, inC, outC)
+			for fx := 0; fx < fW; fx++ {
+				u := fx * p.dilationW
+				t := fy*fW + fx
+				sc.xs[t] = in[(u%p.strideW)*d.phaseW*outC+u/p.strideW*outC:][:row]
+				sc.ws[t] = d.w[t*row:][:row]
+			}
+		}
+		copy(sc.acc, d.corr)
+		macTaps(sc.acc, sc.xs, sc.ws)
+		k.rq.run(sc.acc, y[r*row:][:row])
 	}
 }
+
+// macTaps is acc[i] += Σ_t xs[t][i]·ws[t][i]: every tap of a row at once,
+// each accumulator loaded and stored once (AVX-512 where the CPU has it).
+func macTaps(acc []int32, xs, ws [][]int8) {
+	n := len(acc)
+	if n32 := n &^ 31; useAVX512 && n32 > 0 && len(xs) <= maxTaps {
+		var xp, wp [maxTaps]*int8
+		for t := range xs {
+			_, _ = xs[t][n-1], ws[t][n-1]
+			xp[t], wp[t] = &xs[t][0], &ws[t][0]
+		}
+		macTapsAVX512(&acc[0], &xp[0], &wp[0], len(xs), n32)
+		for t := range xs {
+			macInt8(acc[n32:], xs[t][n32:n], ws[t][n32:n])
+		}
+		return
+	}
+	for t := range xs {
+		macInt8(acc, xs[t][:n], ws[t][:n])
+	}
+}
+
+// maxTaps bounds the filters macTapsAVX512 takes (larger ones go tap by tap).
+const maxTaps = 49

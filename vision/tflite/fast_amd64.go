@@ -59,3 +59,10 @@ var useAVX512 = cpu.X86.HasAVX512F
 //
 //go:noescape
 func requantAVX512(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32)
+
+// macTapsAVX512 is macTaps for n a positive multiple of 32: for each 32
+// accumulators, every tap's 32 products (VPMOVSXBW, VPMULLW: within int16)
+// widened and added in registers, then one store.
+//
+//go:noescape
+func macTapsAVX512(acc *int32, xs, ws **int8, taps, n int)

@@ -307,3 +307,43 @@ zloop:
 zdone:
 	VZEROUPPER
 	RET
+
+// func macTapsAVX512(acc *int32, xs, ws **int8, taps, n int)
+TEXT ·macTapsAVX512(SB), NOSPLIT, $0-40
+	MOVQ acc+0(FP), DI
+	MOVQ xs+8(FP), R8
+	MOVQ ws+16(FP), R9
+	MOVQ taps+24(FP), R10
+	MOVQ n+32(FP), CX
+	XORQ SI, SI                      // offset into every row
+
+chunk:
+	CMPQ SI, CX
+	JGE  tdone
+	VMOVDQU32 (DI)(SI*4), Z0
+	VMOVDQU32 64(DI)(SI*4), Z1
+	XORQ R11, R11                    // tap
+
+tap:
+	MOVQ (R8)(R11*8), R12
+	MOVQ (R9)(R11*8), R13
+	VPMOVSXBW (R12)(SI*1), Z2
+	VPMOVSXBW (R13)(SI*1), Z3
+	VPMULLW Z2, Z3, Z3               // |x·w| ≤ 16384: exact in int16
+	VEXTRACTI64X4 $1, Z3, Y4
+	VPMOVSXWD Y3, Z5
+	VPMOVSXWD Y4, Z6
+	VPADDD Z5, Z0, Z0
+	VPADDD Z6, Z1, Z1
+	INCQ R11
+	CMPQ R11, R10
+	JL   tap
+
+	VMOVDQU32 Z0, (DI)(SI*4)
+	VMOVDQU32 Z1, 64(DI)(SI*4)
+	ADDQ $32, SI
+	JMP  chunk
+
+tdone:
+	VZEROUPPER
+	RET

@@ -28,3 +28,7 @@ var useAVX512 = false
 func requantAVX512(acc, mult, lsh, rsh *int32, y *int8, n int, outOffset, lo, hi int32) {
 	panic("tflite: requantAVX512 without AVX-512")
 }
+
+func macTapsAVX512(acc *int32, xs, ws **int8, taps, n int) {
+	panic("tflite: macTapsAVX512 without AVX-512")
+}

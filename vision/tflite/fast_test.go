@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -353,6 +354,119 @@ func TestFullyConnectedFastMatchesReference(t *testing.T) {
 		}
 		if !bytes.Equal(fast, it.Output(0).Data) {
 			t.Fatalf("trial %d (%d×%d→%d): fast and reference differ", trial, batches, depth, units)
+		}
+	}
+}
+
+// QUANTIZE's rounding is TFLite's round(v/scale), half away from zero, for
+// ties, fractions and values far beyond int8, and huge ones saturate.
+func TestQuantizeRounding(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for trial := 0; trial < 20000; trial++ {
+		k := quantizeKernel{scale: 0.001 + r.Float32(), zero: int32(r.IntN(256) - 128)}
+		var v float32
+		switch trial % 4 {
+		case 0: // an exact tie
+			v = (float32(r.IntN(400)-200) + 0.5) * k.scale
+		case 1:
+			v = (r.Float32() - 0.5) * 400 * k.scale
+		case 2:
+			v = float32(r.NormFloat64()) * 1e30
+		default:
+			v = (r.Float32() - 0.5) * 4
+		}
+		want := math.Round(float64(v/k.scale)) + float64(k.zero)
+		want = min(max(want, -128), 127)
+		if got := k.quantize(v); float64(got) != want {
+			t.Fatalf("quantize(%v) at scale %v, zero %d: %d, want %v", v, k.scale, k.zero, got, want)
+		}
+	}
+	k := quantizeKernel{scale: 0.1, zero: 5}
+	if k.quantize(float32(math.Inf(1))) != 127 || k.quantize(float32(math.Inf(-1))) != -128 || k.quantize(float32(math.NaN())) != 5 {
+		t.Fatal("infinities must saturate and NaN give the zero point")
+	}
+}
+
+// TRANSPOSE moves every element where the permutation says, for ranks 1
+// to 6 and 1- and 4-byte elements.
+func TestTransposeRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for trial := 0; trial < 60; trial++ {
+		rank := 1 + r.IntN(maxDims)
+		shape := make([]int32, rank)
+		for d := range shape {
+			shape[d] = int32(1 + r.IntN(4))
+		}
+		perm := r.Perm(rank)
+		outShape := make([]int32, rank)
+		p32 := make([]int32, rank)
+		for d, p := range perm {
+			outShape[d], p32[d] = shape[p], int32(p)
+		}
+		typ := []TensorType{Int8, Float32}[trial%2]
+		it := oneOp(t, OpTranspose, nil, func(b *Builder) ([]int32, []int32, []int32) {
+			in := b.AddTensor("in", typ, shape, nil, q1(1, 0))
+			pt := b.AddTensor("perm", Int32, []int32{int32(rank)}, i32bytes(p32...), nil)
+			out := b.AddTensor("out", typ, outShape, nil, q1(1, 0))
+			return []int32{in, pt}, []int32{out}, []int32{in}
+		})
+		in, out := it.Input(0), it.Output(0)
+		for i := range in.Data {
+			in.Data[i] = byte(r.IntN(256))
+		}
+		if err := it.Invoke(); err != nil {
+			t.Fatal(err)
+		}
+		e := typ.Size()
+		for o := 0; o < out.NumElements(); o++ {
+			// Output coordinates, then the input offset they come from.
+			rem, ii := o, 0
+			coord := make([]int, rank)
+			for d := rank - 1; d >= 0; d-- {
+				coord[d] = rem % int(outShape[d])
+				rem /= int(outShape[d])
+			}
+			for d := 0; d < rank; d++ {
+				c := coord[slices.Index(perm, d)]
+				ii = ii*int(shape[d]) + c
+			}
+			if !bytes.Equal(out.Data[o*e:o*e+e], in.Data[ii*e:ii*e+e]) {
+				t.Fatalf("shape %v perm %v: output %d wrong", shape, perm, o)
+			}
+		}
+	}
+}
+
+// The AVX-512 multi-tap kernel gives the tap-by-tap sums, extremes included.
+func TestMacTapsAsmMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	have := useAVX512
+	defer func() { useAVX512 = have }()
+	if !have {
+		t.Log("no AVX-512 here: the Go path was compared with itself")
+	}
+	for _, n := range []int{1, 31, 32, 33, 96, 1000} {
+		for _, taps := range []int{1, 2, 9, 25, maxTaps, maxTaps + 1} {
+			xs, ws := make([][]int8, taps), make([][]int8, taps)
+			for i := range xs {
+				xs[i], ws[i] = make([]int8, n), make([]int8, n)
+				for j := range xs[i] {
+					xs[i][j], ws[i][j] = int8(r.IntN(256)-128), int8(r.IntN(256)-128)
+				}
+				xs[i][0], ws[i][0] = -128, -128
+			}
+			a, b := make([]int32, n), make([]int32, n)
+			for i := range a {
+				a[i] = int32(r.Uint32())
+				b[i] = a[i]
+			}
+			macTaps(a, xs, ws)
+			useAVX512 = false
+			macTaps(b, xs, ws)
+			useAVX512 = have
+			if !slices.Equal(a, b) {
+				t.Fatalf("n=%d taps=%d: AVX-512 and tap by tap differ", n, taps)
+			}
 		}
 	}
 }
