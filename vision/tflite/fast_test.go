@@ -12,7 +12,7 @@ import (
 
 // convModel builds a one-operator int8 CONV_2D or DEPTHWISE_CONV_2D model
 // with random per-channel weights.
-func convModel(t *testing.T, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, fw, stride, dilation int, pad Padding, act Activation) []byte {
+func convModel(t testing.TB, r *rand.Rand, depthwise bool, h, w, inC, outC, fh, fw, stride, dilation int, pad Padding, act Activation) []byte {
 	t.Helper()
 	b := NewBuilder()
 	oh, ow := outSize(pad, h, fh, stride, dilation), outSize(pad, w, fw, stride, dilation)

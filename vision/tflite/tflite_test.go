@@ -2,6 +2,7 @@ package tflite
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +115,12 @@ func FuzzModel(f *testing.F) {
 		}
 	}
 	f.Add([]byte("\x10\x00\x00\x00TFL3"))
+	// Small convolutions, so mutations reach the GEMM and the depthwise rows.
+	r := rand.New(rand.NewPCG(23, 24))
+	f.Add(convModel(f, r, false, 7, 6, 5, 20, 3, 3, 2, 1, PaddingSame, ActRelu6))
+	f.Add(convModel(f, r, true, 7, 6, 4, 8, 3, 3, 1, 2, PaddingSame, ActNone))
+	defer func(c int64) { minPartCost = c }(minPartCost)
+	minPartCost = 1
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 64<<10 {
 			return
@@ -122,10 +129,12 @@ func FuzzModel(f *testing.F) {
 		if err != nil {
 			return
 		}
-		it, err := NewInterpreter(m, BuiltinOps(), Options{MaxArena: 1 << 20, MaxMACs: 1e7})
+		// Two threads, every operator split: the parallel paths too.
+		it, err := NewInterpreter(m, BuiltinOps(), Options{MaxArena: 1 << 20, MaxMACs: 1e7, Threads: 2})
 		if err != nil {
 			return
 		}
+		defer it.Close()
 		it.Invoke()
 	})
 }
