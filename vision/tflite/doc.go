@@ -36,12 +36,32 @@
 //
 // # Fast paths
 //
-// Int8 CONV_2D and DEPTHWISE_CONV_2D hoist the input offset out of their
-// inner loops (Σ w·(x+o) = Σ w·x + o·Σ w, exact in int32) and compute four
-// output channels per pass over the input; TestFastPathsMatchReference
-// compares them byte for byte with the reference loops on random shapes.
-// Border pixels gather their receptive field with the input's zero point
-// as padding, so they take the same path.
+// Every fast path gives the reference kernels' bytes: int32 sums are exact
+// and wrap alike in any order, so offsets are hoisted out of the inner
+// loops (Σ w·(x+o) = Σ w·x + o·Σ w) and the loops reordered freely.
+//
+//   - CONV_2D is a matrix product (im2col): eight output pixels' receptive
+//     fields gathered into a patch, the filter packed once in Prepare into
+//     blocks of 16 channels × 4 taps, and a micro-kernel in AVX-512 VNNI
+//     (VPDPBUSD, unsigned × signed bytes: the patch holds x+128 and
+//     −128·Σw joins the bias). Without VNNI, four dot products per pass in
+//     AVX2 (VPMADDWD) or Go.
+//   - DEPTHWISE_CONV_2D works a whole output row at a time: the input rows
+//     under it gathered once into stride phases (kept in slots for the next
+//     rows), every tap added in registers (AVX-512) or tap by tap (AVX2).
+//   - FULLY_CONNECTED: four dot products per pass; ADD and SUB: each
+//     input's rescaled byte looked up, a block summed at a time.
+//   - Requantization (TFLite's double rounding) sixteen lanes at a time in
+//     AVX-512 or eight in AVX2, with per-lane multipliers and shifts.
+//
+// Each assembly kernel has a pure-Go twin, selected off amd64 or on a CPU
+// without the instructions (golang.org/x/sys/cpu); tests compare them, and
+// TestFastPathsMatchReference and TestMobileNetV2FastMatchesReference
+// compare whole operators and a whole network, layer by layer, with the
+// reference loops. Options.Threads splits the large convolutions, depthwise
+// convolutions and fully connected layers over goroutines by output pixels,
+// rows or units, with scratch memory per thread: the same bytes for any
+// number of threads.
 //
 // Float kernels round every product before adding it (an explicit float32
 // conversion, which the Go specification says prevents fusion): on arm64
