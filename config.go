@@ -3,9 +3,11 @@ package fovea
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,6 +120,16 @@ type AttentionConfig struct {
 	Scale    int           `yaml:"scale"`
 	IORSigma Angle         `yaml:"ior_sigma"`
 	IORDecay time.Duration `yaml:"ior_decay"`
+	// Novelty raises the saliency of directions the head has not looked
+	// from, up to 1+novelty times (0: off).
+	Novelty float64 `yaml:"novelty"`
+	// ChannelGains weight intensity, red–green and blue–yellow contrast:
+	// a top-down bias toward features.
+	ChannelGains []float64 `yaml:"channel_gains"`
+	// TaskBias weights the places of objects the categoriser named: a
+	// class's weight above 1 brings attention back to them, below 1 keeps
+	// it away.
+	TaskBias map[string]float64 `yaml:"task_bias"`
 }
 
 // GazeConfig tunes the oculomotor state machine.
@@ -166,8 +178,8 @@ func DefaultConfig() Config {
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
 		Safety:      SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:      RetinaConfig{Wedges: 128},
-		Attention:   AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second},
-		Gaze:        GazeConfig{Dwell: 250 * time.Millisecond, PursuitMinSpeed: 8},
+		Attention:   AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 3, ChannelGains: []float64{1, 1, 1}},
+		Gaze:        GazeConfig{Dwell: 200 * time.Millisecond, PursuitMinSpeed: 8},
 		Categorizer: CategorizerConfig{Enabled: true, Model: "digits", Patch: deg(3.2)},
 		Preview:     PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
 	}
@@ -315,6 +327,43 @@ func decode(n *yaml.Node, v reflect.Value, path string) error {
 			return bad("%q is not a finite number", n.Value)
 		}
 		v.SetFloat(f)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return bad("want a list such as [1, 1, 1]")
+		}
+		if len(n.Content) > 64 {
+			return bad("%d items, at most 64", len(n.Content))
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode || v.Type().Key().Kind() != reflect.String {
+			return bad("want a mapping of names to values")
+		}
+		if len(n.Content)/2 > 1024 {
+			return bad("%d entries, at most 1024", len(n.Content)/2)
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return &KeyError{Key: path, Line: k.Line, Msg: "want a name as key"}
+			}
+			if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
+				return &KeyError{Key: join(path, k.Value), Line: k.Line, Msg: "given twice"}
+			}
+			e := reflect.New(v.Type().Elem()).Elem()
+			if err := decode(val, e, join(path, k.Value)); err != nil {
+				return err
+			}
+			m.SetMapIndex(reflect.ValueOf(k.Value), e)
+		}
+		v.Set(m)
 	default:
 		return bad("unsupported type %s", v.Type()) // a programmer error in Config
 	}
@@ -324,10 +373,11 @@ func decode(n *yaml.Node, v reflect.Value, path string) error {
 // Validate checks every value, naming the key of each problem.
 func (c *Config) Validate() error {
 	var errs []error
-	check := func(ok bool, key, format string, a ...any) {
+	check := func(ok bool, key, format string, a ...any) bool {
 		if !ok {
 			errs = append(errs, &KeyError{Key: key, Msg: fmt.Sprintf(format, a...)})
 		}
+		return ok
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -390,6 +440,17 @@ func (c *Config) Validate() error {
 	check(a.Scale >= 1 && a.Scale <= 64, "attention.scale", "%d outside [1, 64]", a.Scale)
 	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)
 	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
+	check(a.Novelty >= 0 && a.Novelty <= 100, "attention.novelty", "%v outside [0, 100]", a.Novelty)
+	if check(len(a.ChannelGains) == 3, "attention.channel_gains", "%d values, want 3 (intensity, red–green, blue–yellow)", len(a.ChannelGains)) {
+		check(a.ChannelGains[0] >= 0 && a.ChannelGains[1] >= 0 && a.ChannelGains[2] >= 0 &&
+			a.ChannelGains[0] <= 100 && a.ChannelGains[1] <= 100 && a.ChannelGains[2] <= 100 &&
+			a.ChannelGains[0]+a.ChannelGains[1]+a.ChannelGains[2] > 0,
+			"attention.channel_gains", "%v: each in [0, 100], not all 0", a.ChannelGains)
+	}
+	for _, label := range slices.Sorted(maps.Keys(a.TaskBias)) {
+		w := a.TaskBias[label]
+		check(w > 0 && w <= 50, "attention.task_bias."+label, "%v outside (0, 50]", w)
+	}
 	check(c.Gaze.Dwell > 0 && c.Gaze.Dwell <= 10*time.Second, "gaze.dwell", "%v outside (0, 10s]", c.Gaze.Dwell)
 	check(c.Gaze.PursuitMinSpeed >= 0 && c.Gaze.PursuitMinSpeed <= 1000, "gaze.pursuit_min_speed_deg_per_s", "%v outside [0, 1000]", c.Gaze.PursuitMinSpeed)
 	p := &c.Preview

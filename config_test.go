@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,10 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"sim:\n  seed: -1\n", `sim.seed: "-1" is not a non-negative whole number`},
 		{"camera: [1, 2]\n", "camera: want a mapping"},
 		{"camera:\n  fps: .nan\n", "camera.fps"},
+		{"attention:\n  channel_gains: [1, 1]\n", "attention.channel_gains: 2 values, want 3"},
+		{"attention:\n  channel_gains: [0, 0, 0]\n", "attention.channel_gains: [0 0 0]: each in [0, 100], not all 0"},
+		{"attention:\n  task_bias:\n    \"7\": 0\n", "attention.task_bias.7: 0 outside (0, 50]"},
+		{"attention:\n  novelty: -1\n", "attention.novelty: -1 outside [0, 100]"},
 		{"camera: &a {}\nhead: *a\n", "aliases are not supported"},
 		{"\t- :", "yaml:"},
 	} {
@@ -76,7 +81,7 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 func TestParseConfigEmpty(t *testing.T) {
 	for _, s := range []string{"", "\n", "# only a comment\n"} {
 		c, err := ParseConfig([]byte(s))
-		if err != nil || c != DefaultConfig() {
+		if err != nil || !reflect.DeepEqual(c, DefaultConfig()) {
 			t.Errorf("ParseConfig(%q) = %+v, %v; want the defaults", s, c, err)
 		}
 	}
@@ -115,7 +120,7 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != DefaultConfig() {
+	if !reflect.DeepEqual(c, DefaultConfig()) {
 		t.Fatalf("fovea.example.yaml differs from DefaultConfig:\n%+v\n%+v", c, DefaultConfig())
 	}
 }

@@ -82,7 +82,10 @@ type Pipeline struct {
 	Categorizer     *vision.Categorizer
 	PatchDeg        float64
 	CategorizeAfter time.Duration
-	Log             *slog.Logger
+	// TaskBias weights, by the label the categoriser gives, the place of
+	// each named fixation for attention (control.Attention.Bias).
+	TaskBias map[string]float64
+	Log      *slog.Logger
 
 	MotorPeriod time.Duration // the motor loop's period; 10 ms (100 Hz) when zero
 	ParkPose    device.Pose   // where the head goes at shutdown
@@ -266,6 +269,11 @@ func (p *Pipeline) categorize(f *device.Frame, gaze device.Pose, captured time.D
 		p.named[fx.ObjectID] = top[0].Name
 	}
 	p.mu.Unlock()
+	if w, ok := p.TaskBias[top[0].Name]; ok {
+		if err := p.Attention.Bias(gp, gt, w); err != nil {
+			return fmt.Errorf("fovea: task bias: %w", err)
+		}
+	}
 	p.Log.Debug("named", "label", top[0].Name, "score", top[0].Score, "truth", fx.Label)
 	return nil
 }

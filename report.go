@@ -30,9 +30,13 @@ type Scores struct {
 	SearchRecall          *float64 `json:"search_recall,omitempty"`             // static objects fixated / static objects
 	TimeToFirstFixationMs *float64 `json:"time_to_first_fixation_ms,omitempty"` // p50 over the fixated objects
 	FixationErrorDegP50   *float64 `json:"fixation_error_deg_p50,omitempty"`    // gaze to object centre, settled
-	RefixationsWithin10s  *int     `json:"refixations_within_10s_max,omitempty"`
-	Saccade20DegSettleMs  *float64 `json:"saccade_20deg_settle_ms,omitempty"` // see MeasureSaccadeSettle
-	PursuitRMSDeg         *float64 `json:"pursuit_rms_deg,omitempty"`         // see MeasurePursuit
+	// RefixationsWithin10s: the most returns to one object within 10 s. A
+	// return is a fixation on it after the gaze was elsewhere (another
+	// object or the background); consecutive fixations on it (a corrective
+	// or catch-up saccade, pursuit) are one visit.
+	RefixationsWithin10s *int     `json:"refixations_within_10s_max,omitempty"`
+	Saccade20DegSettleMs *float64 `json:"saccade_20deg_settle_ms,omitempty"` // see MeasureSaccadeSettle
+	PursuitRMSDeg        *float64 `json:"pursuit_rms_deg,omitempty"`         // see MeasurePursuit
 	// ObjectsNamed counts the fixated objects the categoriser named (at
 	// their first categorised fixation), ObjectsNamedCorrectly those whose
 	// name was their category.
@@ -48,14 +52,20 @@ func scores(w *sim.World, fixations []Fixation) Scores {
 	first := map[int]time.Duration{}
 	times := map[int][]time.Duration{}
 	var errs []float64
-	for _, f := range fixations {
+	prev := -1
+	for k, f := range fixations {
+		if k > 0 {
+			prev = fixations[k-1].ObjectID
+		}
 		if f.ObjectID < 0 {
 			continue
 		}
 		if _, ok := first[f.ObjectID]; !ok {
 			first[f.ObjectID] = f.Time
 		}
-		times[f.ObjectID] = append(times[f.ObjectID], f.Time)
+		if k == 0 || prev != f.ObjectID { // a new visit
+			times[f.ObjectID] = append(times[f.ObjectID], f.Time)
+		}
 		if f.ErrorDeg >= 0 {
 			errs = append(errs, f.ErrorDeg)
 		}

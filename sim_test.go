@@ -251,7 +251,11 @@ func TestScoresDefinitions(t *testing.T) {
 		{Time: s(3), ObjectID: 1, ErrorDeg: 0.4},
 		{Time: s(5), ObjectID: 2, ErrorDeg: 1.0},
 		{Time: s(9), ObjectID: 1, ErrorDeg: -1},
+		{Time: s(9.5), ObjectID: 1, ErrorDeg: -1}, // the same visit: a correction
 		{Time: s(12), ObjectID: 0, ErrorDeg: 3.0},
+		{Time: s(12.4), ObjectID: 0, ErrorDeg: -1}, // catch-up saccades in pursuit
+		{Time: s(12.8), ObjectID: 0, ErrorDeg: -1},
+		{Time: s(13.2), ObjectID: 0, ErrorDeg: -1},
 		{Time: s(14), ObjectID: 1, ErrorDeg: 0.3},
 	}
 	sc := scores(w, fx)
@@ -264,7 +268,7 @@ func TestScoresDefinitions(t *testing.T) {
 	if *sc.FixationErrorDegP50 != 0.4 { // 0.2 0.3 0.4 1.0 3.0
 		t.Errorf("error p50 %v, want 0.4", *sc.FixationErrorDegP50)
 	}
-	if *sc.RefixationsWithin10s != 2 { // object 1 at 1, 3, 9 s: two refixations within 10 s
+	if *sc.RefixationsWithin10s != 2 { // object 1 visited at 1, 3, 9 s: two returns within 10 s
 		t.Errorf("refixations %v, want 2", *sc.RefixationsWithin10s)
 	}
 }

@@ -34,6 +34,10 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 	ac.Scale = c.Attention.Scale
 	ac.IORSigma = c.Attention.IORSigma.Angle
 	ac.IORDecay = c.Attention.IORDecay
+	ac.Novelty = c.Attention.Novelty
+	if len(c.Attention.ChannelGains) == 3 {
+		copy(ac.ChannelGains[:], c.Attention.ChannelGains)
+	}
 	att, err := control.NewAttention(ac, m, reach)
 	if err != nil {
 		return nil, nil, err
@@ -180,7 +184,7 @@ func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, erro
 		return nil, err
 	}
 	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
-		Categorizer: cat, PatchDeg: c.Categorizer.Patch.Deg(),
+		Categorizer: cat, PatchDeg: c.Categorizer.Patch.Deg(), TaskBias: c.Attention.TaskBias,
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
 	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil
 }

@@ -17,12 +17,19 @@ type AttentionConfig struct {
 	IORSigma      physic.Angle  // spread of the inhibition left where the head fixates
 	IORDecay      time.Duration // time constant of the inhibition's decay
 	IORRate       float64       // inhibition added per stable frame at the fixation, in [0, 1]
+	// Novelty multiplies the saliency of directions far from every place
+	// the head has looked from by up to 1+Novelty (0: off).
+	Novelty float64
+	// ChannelGains weight the intensity, red–green and blue–yellow
+	// channels: a top-down bias toward features (1, 1, 1: none).
+	ChannelGains [3]float64
 }
 
 // DefaultAttention is the configuration of `fovea sim`.
 var DefaultAttention = AttentionConfig{
 	Scale: 8, SurroundCells: 5, Border: 2,
 	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
+	Novelty: 3, ChannelGains: [3]float64{1, 1, 1},
 }
 
 // Validate checks the configuration.
@@ -40,6 +47,16 @@ func (c AttentionConfig) Validate() error {
 		return fmt.Errorf("control: attention: IOR decay %v is not positive", c.IORDecay)
 	case !(c.IORRate > 0 && c.IORRate <= 1):
 		return fmt.Errorf("control: attention: IOR rate %v outside (0, 1]", c.IORRate)
+	case !(c.Novelty >= 0 && c.Novelty <= 100):
+		return fmt.Errorf("control: attention: novelty gain %v outside [0, 100]", c.Novelty)
+	}
+	for i, g := range c.ChannelGains {
+		if !(g >= 0 && g <= 100) {
+			return fmt.Errorf("control: attention: channel gain %d is %v, outside [0, 100]", i, g)
+		}
+	}
+	if c.ChannelGains == [3]float64{} {
+		return fmt.Errorf("control: attention: every channel gain is 0")
 	}
 	return nil
 }
@@ -49,7 +66,7 @@ type Target struct {
 	Valid    bool
 	Pose     device.Pose // world direction
 	X, Y     float64     // the same in frame pixels
-	Salience float64     // winner's saliency after inhibition, in [0, 1]
+	Salience float64     // winner's weighted saliency over the frame's strongest, capped at 1
 
 	// Local is the centre of the most salient blob near the gaze, without
 	// inhibition: where a corrective saccade should land.
@@ -70,11 +87,34 @@ type Attention struct {
 	ch   [3][]float32 // intensity, red-green, blue-yellow
 	tmp  []float32
 	sur  []float32
-	sal  []float32 // saliency after inhibition
+	sal  []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
+	loc  []float32 // saliency of contrast in every direction: locates
+	iso  []float32
 	rayX []float64 // camera-frame rays of cell centres
 	rayY []float64
 	ior  *IORMap
+	// Inhibition accrues only once the head has left its rest pose: where
+	// it happens to start was never chosen by attention.
+	rest     device.Pose
+	haveRest bool
+	engaged  bool
+	// seen is where the head has looked from (a wide Gaussian around each
+	// fixation, decaying slowly): directions far from every one of them are
+	// novel, and novelty raises their saliency, so the search spreads over
+	// the whole field the head can reach instead of circling the textures
+	// near where it began.
+	seen     *IORMap
+	lastSeen device.Pose
+	haveSeen bool
+	novelty  float64
+	// bias holds log task weights in world angles (Bias), decaying like
+	// inhibition; biased is false while it is all zero.
+	bias   *IORMap
+	biased bool
 }
+
+// engagedDeg is how far from its rest pose the head must have moved.
+const engagedDeg = 2.5
 
 // NewAttention sizes an attention model for frames of camera model m and a
 // head that can reach limits.
@@ -91,9 +131,13 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	}
 	n := w * h
 	a := &Attention{cfg: cfg, model: m, limits: limits, w: w, h: h,
-		tmp: make([]float32, n), sur: make([]float32, n), sal: make([]float32, n),
+		tmp: make([]float32, n), sur: make([]float32, n), sal: make([]float32, n), loc: make([]float32, n), iso: make([]float32, n),
 		rayX: make([]float64, w), rayY: make([]float64, h),
-		ior: NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma))}
+		ior:     NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
+		seen:    NewIORMap(60*time.Second, 10),
+		bias:    newBiasMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
+		novelty: cfg.Novelty}
+
 	for i := range a.ch {
 		a.ch[i] = make([]float32, n)
 	}
@@ -131,20 +175,97 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 		return Target{}, fmt.Errorf("control: attention: %w", err)
 	}
 	a.ior.Decay(now)
-	if stable {
+	a.seen.Decay(now)
+	if a.biased {
+		a.bias.Decay(now)
+	}
+	if !a.haveRest {
+		a.rest, a.haveRest = gaze, true
+	}
+	if stable && a.attended(gaze) {
 		gp, gt := gaze.Deg()
 		a.ior.Inhibit(gp, gt, a.cfg.IORRate)
+		if lp, lt := a.lastSeen.Deg(); !a.haveSeen || math.Hypot(lp-gp, lt-gt) > 2 {
+			a.seen.Inhibit(gp, gt, 0.7)
+			a.lastSeen, a.haveSeen = gaze, true
+		}
 	}
 	a.downsample(f)
 	clear(a.sal)
+	clear(a.loc)
 	for c := range a.ch {
-		a.boxBlur(a.ch[c], a.sur, a.cfg.SurroundCells)
-		a.accumulateContrast(a.ch[c], a.sur)
+		if g := a.cfg.ChannelGains[c]; g > 0 {
+			a.blobContrast(a.ch[c], float32(g))
+		}
 	}
 	local, lok := a.localBlob(f.Pose, gaze)
 	t := a.selectWinner(f.Pose)
 	t.Local, t.LocalValid = local, lok
 	return t, nil
+}
+
+// Bias weights the direction (panDeg, tiltDeg) by weight for the task: a
+// weight above 1 draws attention back there once inhibition of return has
+// faded (an object of a class the task wants), below 1 keeps it away
+// longer (one it does not). The weight spreads and decays like inhibition.
+func (a *Attention) Bias(panDeg, tiltDeg, weight float64) error {
+	if !(weight > 0 && weight <= 50) || math.IsNaN(panDeg) || math.IsNaN(tiltDeg) || math.IsInf(panDeg, 0) || math.IsInf(tiltDeg, 0) {
+		return fmt.Errorf("control: attention: bias %v at (%v°, %v°): want a weight in (0, 50] at a finite direction", weight, panDeg, tiltDeg)
+	}
+	a.bias.Inhibit(panDeg, tiltDeg, math.Log(weight))
+	a.biased = true
+	return nil
+}
+
+// attended reports whether the head has left its rest pose, where the
+// first frame found it.
+func (a *Attention) attended(gaze device.Pose) bool {
+	if !a.engaged {
+		gp, gt := gaze.Deg()
+		rp, rt := a.rest.Deg()
+		a.engaged = math.Hypot((gp-rp)*math.Cos(gt*math.Pi/180), gt-rt) > engagedDeg
+	}
+	return a.engaged
+}
+
+// blobContrast adds one channel's centre-surround contrast to the saliency
+// map, measured against the horizontal and the vertical surround apart and
+// keeping the smaller: a compact blob differs from both, while an edge (a
+// skyline, a wall) matches its surround along its own direction and drops
+// out.
+func (a *Attention) blobContrast(c []float32, gain float32) {
+	r := a.cfg.SurroundCells
+	a.boxBlur1D(c, a.sur, r, 1, a.w, a.w, a.h) // along rows
+	a.boxBlur1D(c, a.tmp, r, a.w, a.h, 1, a.w) // along columns
+	// The isotropic surround: the column means averaged along rows.
+	iso := a.iso
+	a.boxBlur1D(a.tmp, iso, r, 1, a.w, a.w, a.h)
+	for i, v := range c {
+		h, vv, d := v-a.sur[i], v-a.tmp[i], v-iso[i]
+		a.sur[i] = min(max(h, -h), max(vv, -vv))
+		iso[i] = max(d, -d)
+	}
+	a.accumulateContrast(a.loc, iso, gain)
+	a.accumulateContrast(a.sal, a.sur, gain)
+}
+
+// boxBlur1D writes the mean of src over 2r+1 cells along one axis (step
+// apart, n of them per line; lines stride apart, count lines), clamped at
+// the ends, into dst: running sums, O(1) per cell.
+func (a *Attention) boxBlur1D(src, dst []float32, r, step, n, stride, count int) {
+	norm := 1 / float32(2*r+1)
+	for l := 0; l < count; l++ {
+		base := l * stride
+		at := func(i int) float32 { return src[base+min(max(i, 0), n-1)*step] }
+		var sum float32
+		for i := -r; i <= r; i++ {
+			sum += at(i)
+		}
+		for i := 0; i < n; i++ {
+			dst[base+i*step] = sum * norm
+			sum += at(i+r+1) - at(i-r)
+		}
+	}
 }
 
 // downsample averages Scale×Scale blocks into the three opponent channels.
@@ -179,57 +300,23 @@ func (a *Attention) downsample(f *device.Frame) {
 	}
 }
 
-// boxBlur writes the mean of src over a (2r+1)² window, clamped at the
-// borders, into dst. Separable running sums: O(1) per cell.
-func (a *Attention) boxBlur(src, dst []float32, r int) {
-	w, h := a.w, a.h
-	for y := 0; y < h; y++ {
-		row := src[y*w : (y+1)*w]
-		out := a.tmp[y*w : (y+1)*w]
-		var sum float32
-		for x := -r; x <= r; x++ {
-			sum += row[min(max(x, 0), w-1)]
-		}
-		for x := 0; x < w; x++ {
-			out[x] = sum
-			sum += row[min(x+r+1, w-1)] - row[max(x-r, 0)]
-		}
-	}
-	norm := 1 / float32((2*r+1)*(2*r+1))
-	for x := 0; x < w; x++ {
-		var sum float32
-		for y := -r; y <= r; y++ {
-			sum += a.tmp[min(max(y, 0), h-1)*w+x]
-		}
-		for y := 0; y < h; y++ {
-			dst[y*w+x] = sum * norm
-			sum += a.tmp[min(y+r+1, h-1)*w+x] - a.tmp[max(y-r, 0)*w+x]
-		}
-	}
-}
-
-// accumulateContrast adds |centre − surround| of one channel to the
-// saliency map, normalised as Itti and Koch do: scaled to a maximum of 1,
-// then weighted by (max − mean)² so that maps with a few strong peaks count
-// more than maps with many similar ones.
-func (a *Attention) accumulateContrast(c, s []float32) {
+// accumulateContrast adds one channel's contrast map d to the saliency
+// map, normalised as Itti and Koch do: scaled to a maximum of 1, then
+// weighted by (1 − mean)² so that maps with a few strong peaks count more
+// than maps with many similar ones.
+func (a *Attention) accumulateContrast(dst, d []float32, gain float32) {
 	var mx, sum float32
-	for i := range c {
-		d := c[i] - s[i]
-		if d < 0 {
-			d = -d
-		}
-		a.tmp[i] = d
-		sum += d
-		mx = max(mx, d)
+	for _, v := range d {
+		sum += v
+		mx = max(mx, v)
 	}
 	if mx < 1e-4 {
 		return
 	}
-	mean := sum / float32(len(c)) / mx
-	k := (1 - mean) * (1 - mean) / mx
-	for i := range c {
-		a.sal[i] += a.tmp[i] * k
+	mean := sum / float32(len(d)) / mx
+	k := gain * (1 - mean) * (1 - mean) / mx
+	for i, v := range d {
+		dst[i] += v * k
 	}
 }
 
@@ -254,7 +341,11 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 				a.sal[i] = 0
 				continue
 			}
-			a.sal[i] *= float32(1 - a.ior.At(pd, td))
+			f := (1 - a.ior.At(pd, td)) * (1 + a.novelty*(1-a.seen.At(pd, td)))
+			if a.biased {
+				f *= math.Exp(a.bias.At(pd, td))
+			}
+			a.sal[i] *= float32(f)
 			if a.sal[i] > best {
 				best, bx, by = a.sal[i], x, y
 			}
@@ -263,20 +354,20 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 	if bx < 0 || mx <= 0 {
 		return Target{}
 	}
-	px, py := a.centroid(bx, by, best)
+	px, py := a.centroid(a.sal, bx, by, best)
 	pd, td := a.model.PixelToWorld(px, py, cam)
 	p := a.limits.Clamp(device.PoseDeg(pd, td))
-	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: float64(best / mx)}
+	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: min(1, float64(best/mx))}
 }
 
 // centroid is the saliency-weighted centre, in frame pixels, of the cells
 // above half the peak best in a window around cell (bx, by).
-func (a *Attention) centroid(bx, by int, best float32) (px, py float64) {
+func (a *Attention) centroid(m []float32, bx, by int, best float32) (px, py float64) {
 	const win = 6
 	var sw, sx, sy float64
 	for y := max(by-win, 0); y <= min(by+win, a.h-1); y++ {
 		for x := max(bx-win, 0); x <= min(bx+win, a.w-1); x++ {
-			v := a.sal[y*a.w+x]
+			v := m[y*a.w+x]
 			if v >= best/2 {
 				sw += float64(v)
 				sx += float64(v) * a.cellCentre(x)
@@ -297,6 +388,7 @@ func (a *Attention) localBlob(cam, gaze device.Pose) (device.Pose, bool) {
 	if !ok {
 		return device.Pose{}, false
 	}
+	m := a.loc
 	s := float64(a.cfg.Scale)
 	cx, cy := int(gx/s), int(gy/s)
 	r := int(math.Ceil(localRadiusDeg * math.Pi / 180 * a.model.FocalPx() / s))
@@ -306,7 +398,7 @@ func (a *Attention) localBlob(cam, gaze device.Pose) (device.Pose, bool) {
 			if (x-cx)*(x-cx)+(y-cy)*(y-cy) > r*r {
 				continue
 			}
-			if v := a.sal[y*a.w+x]; v > best {
+			if v := m[y*a.w+x]; v > best {
 				best, bx, by = v, x, y
 			}
 		}
@@ -314,7 +406,7 @@ func (a *Attention) localBlob(cam, gaze device.Pose) (device.Pose, bool) {
 	if bx < 0 {
 		return device.Pose{}, false
 	}
-	px, py := a.centroid(bx, by, best)
+	px, py := a.centroid(m, bx, by, best)
 	pd, td := a.model.PixelToWorld(px, py, cam)
 	return a.limits.Clamp(device.PoseDeg(pd, td)), true
 }

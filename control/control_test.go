@@ -310,3 +310,90 @@ func TestGazePursuit(t *testing.T) {
 		t.Fatal("pursuing a still blob")
 	}
 }
+
+// A task bias on the place of one of two like discs makes attention
+// prefer it (weight above 1) or the other one (below 1).
+func TestAttentionTaskBias(t *testing.T) {
+	m := model(t)
+	f := scene(m, [2]int{90, 120}, [2]int{230, 120})
+	first := func(bias func(a *Attention)) Target {
+		t.Helper()
+		a, err := NewAttention(DefaultAttention, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bias != nil {
+			bias(a)
+		}
+		tgt, err := a.Process(f, device.Pose{}, false, 0)
+		if err != nil || !tgt.Valid {
+			t.Fatalf("%+v, %v", tgt, err)
+		}
+		return tgt
+	}
+	plain := first(nil)
+	otherX := 90.0
+	if plain.X < 160 {
+		otherX = 230
+	}
+	op, ot := m.PixelToWorld(otherX, 120, device.Pose{})
+	pp, pt := plain.Pose.Deg()
+	for _, c := range []struct {
+		name    string
+		p, t, w float64
+	}{{"avoid the winner", pp, pt, 0.2}, {"prefer the other", op, ot, 5}} {
+		tgt := first(func(a *Attention) {
+			if err := a.Bias(c.p, c.t, c.w); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if math.Abs(tgt.X-otherX) > 10 {
+			t.Errorf("%s: attention picks x=%.0f, want the disc at x=%.0f", c.name, tgt.X, otherX)
+		}
+	}
+	a, _ := NewAttention(DefaultAttention, m, wide)
+	for _, w := range []float64{0, -1, math.NaN(), math.Inf(1), 51} {
+		if a.Bias(0, 0, w) == nil {
+			t.Errorf("bias weight %v accepted", w)
+		}
+	}
+	if a.Bias(math.NaN(), 0, 2) == nil {
+		t.Error("a NaN direction accepted")
+	}
+}
+
+// Channel gains are a top-down feature bias: with colour alone a red disc
+// wins over a bright grey one, with intensity alone the grey one does.
+func TestAttentionChannelGains(t *testing.T) {
+	m := model(t)
+	f := scene(m, [2]int{90, 120})
+	// A bright grey disc at (230, 120).
+	for y := 108; y <= 132; y++ {
+		for x := 218; x <= 242; x++ {
+			if (x-230)*(x-230)+(y-120)*(y-120) <= 144 {
+				p := f.Pix[y*f.Stride+3*x:]
+				p[0], p[1], p[2] = 240, 240, 240
+			}
+		}
+	}
+	for _, c := range []struct {
+		gains [3]float64
+		wantX float64
+	}{{[3]float64{0, 1, 1}, 90}, {[3]float64{1, 0, 0}, 230}} {
+		cfg := DefaultAttention
+		cfg.ChannelGains = c.gains
+		a, err := NewAttention(cfg, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgt, _ := a.Process(f, device.Pose{}, false, 0)
+		if math.Abs(tgt.X-c.wantX) > 10 {
+			t.Errorf("gains %v: attention picks x=%.0f, want %.0f", c.gains, tgt.X, c.wantX)
+		}
+	}
+	cfg := DefaultAttention
+	cfg.ChannelGains = [3]float64{}
+	if _, err := NewAttention(cfg, m, wide); err == nil {
+		t.Error("all-zero gains accepted")
+	}
+}

@@ -36,7 +36,7 @@ type GazeConfig struct {
 
 // DefaultGaze is the configuration of `fovea sim`.
 var DefaultGaze = GazeConfig{
-	Dwell:        250 * time.Millisecond,
+	Dwell:        200 * time.Millisecond,
 	SettleTol:    physic.Degree * 6 / 10,
 	SaccadeLimit: time.Second,
 	MinSaccade:   physic.Degree * 3 / 2,

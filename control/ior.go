@@ -13,6 +13,9 @@ type IORMap struct {
 	tau   time.Duration
 	last  time.Duration
 	sigma float64 // spread of one inhibition, degrees
+	colW  []float64
+	lo    float64 // values are clamped to [lo, hi]
+	hi    float64
 }
 
 const (
@@ -23,7 +26,15 @@ const (
 // NewIORMap returns an empty map whose inhibition decays with time constant
 // tau and spreads as a Gaussian of standard deviation sigmaDeg.
 func NewIORMap(tau time.Duration, sigmaDeg float64) *IORMap {
-	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg}
+	rc := int(math.Ceil(math.Ceil(3*sigmaDeg) / 0.2)) // the widest window, near the poles
+	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg, colW: make([]float64, 2*rc+1), lo: 0, hi: 1}
+}
+
+// newBiasMap is an IORMap of signed log-weights in [−4, 4]: a task bias.
+func newBiasMap(tau time.Duration, sigmaDeg float64) *IORMap {
+	m := NewIORMap(tau, sigmaDeg)
+	m.lo, m.hi = -4, 4
+	return m
 }
 
 // Decay ages the map to time now.
@@ -39,26 +50,30 @@ func (m *IORMap) Decay(now time.Duration) {
 	}
 }
 
-// Inhibit adds amount of inhibition centred on (panDeg, tiltDeg).
+// Inhibit adds amount of inhibition centred on (panDeg, tiltDeg). The
+// Gaussian is separable: one exponential per row and one per column.
 func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) {
 	r := int(math.Ceil(3 * m.sigma))
 	inv := -1 / (2 * m.sigma * m.sigma)
 	cosT := math.Cos(tiltDeg * math.Pi / 180)
 	c0, r0 := int(math.Round(panDeg)), int(math.Round(tiltDeg))
+	// Columns are narrower away from the equator: widen the window.
+	rc := int(math.Ceil(float64(r) / math.Max(cosT, 0.2)))
+	for dc := -rc; dc <= rc; dc++ {
+		dp := (float64(c0+dc) - panDeg) * cosT
+		m.colW[dc+rc] = math.Exp(dp * dp * inv)
+	}
 	for dr := -r; dr <= r; dr++ {
 		row := r0 + dr + 90
 		if row < 0 || row >= iorRows {
 			continue
 		}
-		// Columns are narrower away from the equator: widen the window.
-		rc := int(math.Ceil(float64(r) / math.Max(cosT, 0.2)))
+		dt := float64(r0+dr) - tiltDeg
+		wr := amount * math.Exp(dt*dt*inv)
 		for dc := -rc; dc <= rc; dc++ {
 			col := ((c0+dc+180)%iorCols + iorCols) % iorCols
-			dp := (float64(c0+dc) - panDeg) * cosT
-			dt := float64(r0+dr) - tiltDeg
-			w := amount * math.Exp((dp*dp+dt*dt)*inv)
 			i := row*iorCols + col
-			m.v[i] = float32(math.Min(1, float64(m.v[i])+w))
+			m.v[i] = float32(min(m.hi, max(m.lo, float64(m.v[i])+wr*m.colW[dc+rc])))
 		}
 	}
 }

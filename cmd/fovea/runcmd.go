@@ -137,7 +137,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret,
-		Categorizer: cat, PatchDeg: cfg.Categorizer.Patch.Deg(),
+		Categorizer: cat, PatchDeg: cfg.Categorizer.Patch.Deg(), TaskBias: cfg.Attention.TaskBias,
 		ParkPose: device.Pose{Pan: cfg.Head.ParkPan.Angle, Tilt: cfg.Head.ParkTilt.Angle}}
 	return execute(ctx, p, cfg, &c, log, false)
 }
