@@ -34,7 +34,7 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 	ac.Scale = c.Attention.Scale
 	ac.IORSigma = c.Attention.IORSigma.Angle
 	ac.IORDecay = c.Attention.IORDecay
-	ac.Novelty = c.Attention.Novelty
+	ac.Novelty, ac.NoveltyDrive = c.Attention.Novelty, c.Attention.NoveltyDrive
 	if len(c.Attention.ChannelGains) == 3 {
 		copy(ac.ChannelGains[:], c.Attention.ChannelGains)
 	}

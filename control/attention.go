@@ -20,6 +20,12 @@ type AttentionConfig struct {
 	// Novelty multiplies the saliency of directions far from every place
 	// the head has looked from by up to 1+Novelty (0: off).
 	Novelty float64
+	// NoveltyDrive adds to each direction its novelty times this fraction
+	// of the frame's strongest saliency: blank, unexplored parts of the
+	// view (a plain sky above the last fixations) draw the head once
+	// everything salient nearby is inhibited, and objects beyond them come
+	// into view (0: off).
+	NoveltyDrive float64
 	// ChannelGains weight the intensity, red–green and blue–yellow
 	// channels: a top-down bias toward features (1, 1, 1: none).
 	ChannelGains [3]float64
@@ -29,7 +35,7 @@ type AttentionConfig struct {
 var DefaultAttention = AttentionConfig{
 	Scale: 8, SurroundCells: 5, Border: 2,
 	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
-	Novelty: 3, ChannelGains: [3]float64{1, 1, 1},
+	Novelty: 3, NoveltyDrive: 0.2, ChannelGains: [3]float64{1, 1, 1},
 }
 
 // Validate checks the configuration.
@@ -49,6 +55,8 @@ func (c AttentionConfig) Validate() error {
 		return fmt.Errorf("control: attention: IOR rate %v outside (0, 1]", c.IORRate)
 	case !(c.Novelty >= 0 && c.Novelty <= 100):
 		return fmt.Errorf("control: attention: novelty gain %v outside [0, 100]", c.Novelty)
+	case !(c.NoveltyDrive >= 0 && c.NoveltyDrive <= 1):
+		return fmt.Errorf("control: attention: novelty drive %v outside [0, 1]", c.NoveltyDrive)
 	}
 	for i, g := range c.ChannelGains {
 		if !(g >= 0 && g <= 100) {
@@ -327,10 +335,13 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 	b := a.cfg.Border
 	best, bx, by := float32(0), -1, -1
 	var mx float32
+	for _, v := range a.sal {
+		mx = max(mx, v)
+	}
+	drive := float32(a.cfg.NoveltyDrive) * mx
 	for y := 0; y < a.h; y++ {
 		for x := 0; x < a.w; x++ {
 			i := y*a.w + x
-			mx = max(mx, a.sal[i])
 			if x < b || y < b || x >= a.w-b || y >= a.h-b {
 				a.sal[i] = 0
 				continue
@@ -341,11 +352,12 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 				a.sal[i] = 0
 				continue
 			}
-			f := (1 - a.ior.At(pd, td)) * (1 + a.novelty*(1-a.seen.At(pd, td)))
+			inh, novel := 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
+			f := inh * (1 + a.novelty*novel)
 			if a.biased {
 				f *= math.Exp(a.bias.At(pd, td))
 			}
-			a.sal[i] *= float32(f)
+			a.sal[i] = a.sal[i]*float32(f) + drive*float32(inh*novel)
 			if a.sal[i] > best {
 				best, bx, by = a.sal[i], x, y
 			}

@@ -397,3 +397,42 @@ func TestAttentionChannelGains(t *testing.T) {
 		t.Error("all-zero gains accepted")
 	}
 }
+
+// Novelty: once the head has looked from around the plain-texture
+// winner, attention turns elsewhere; the drive alone (no novelty gain) is
+// enough, and with neither the winner stays.
+func TestAttentionNovelty(t *testing.T) {
+	m := model(t)
+	f := scene(m)
+	pick := func(gain, drive float64, seen *device.Pose) device.Pose {
+		t.Helper()
+		cfg := DefaultAttention
+		cfg.Novelty, cfg.NoveltyDrive = gain, drive
+		a, err := NewAttention(cfg, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen != nil {
+			sp, st := seen.Deg()
+			for dp := -12.0; dp <= 12; dp += 3 {
+				for dt := -12.0; dt <= 12; dt += 3 {
+					a.seen.Inhibit(sp+dp, st+dt, 1)
+				}
+			}
+		}
+		tgt, err := a.Process(f, device.Pose{}, false, 0)
+		if err != nil || !tgt.Valid {
+			t.Fatalf("%+v, %v", tgt, err)
+		}
+		return tgt.Pose
+	}
+	plain := pick(0, 0, nil)
+	pp, pt := plain.Deg()
+	for _, c := range []struct{ gain, drive float64 }{{3, 0.2}, {0, 0.2}, {3, 0}, {0, 0}} {
+		p, tl := pick(c.gain, c.drive, &plain).Deg()
+		d := device.AngularDistanceDeg(pp, pt, p, tl)
+		if moved := d > 10; moved != (c.gain > 0 || c.drive > 0) {
+			t.Errorf("gain %v, drive %v: the winner is %.1f° from the looked-at one", c.gain, c.drive, d)
+		}
+	}
+}
