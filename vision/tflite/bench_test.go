@@ -8,19 +8,6 @@ func BenchmarkPersonDetect(b *testing.B) {
 	file := readModel(b, "person_detect/person_detect.tflite")
 	input := readModel(b, "person_detect/person_input_int8.bin")
 	benchISAs(b, func(b *testing.B) {
-		m, err := Parse(file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		it, err := NewInterpreter(m, BuiltinOps(), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		copy(it.Input(0).Data, input)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			it.Invoke()
-		}
+		benchInvoke(b, file, func(it *Interpreter) { copy(it.Input(0).Data, input) })
 	})
 }

@@ -39,7 +39,7 @@ type convKernel struct {
 	fast   bool      // the fast path applies (int8, constant filter, no groups; conv without dilation)
 	sumW   []int32   // conv: Σ of each output channel's filter
 	accs   [][]int32 // conv without VNNI, per part (thread): one accumulator per channel
-	patch  [][]int8  // conv without VNNI, per part: one receptive field, gathered
+	patch  [][]byte  // conv without VNNI, per part: one receptive field, gathered
 	gemm   *gemmConv
 	dw     *depthwiseRows
 	rq     requantizer
@@ -251,7 +251,7 @@ func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC, parts int) {
 	k.dotPart = k.dotPartEval
 	for range parts {
 		k.accs = append(k.accs, make([]int32, outC))
-		k.patch = append(k.patch, make([]int8, taps))
+		k.patch = append(k.patch, make([]byte, taps))
 	}
 	k.sumW = make([]int32, outC)
 	for oc := range k.sumW {

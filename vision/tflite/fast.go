@@ -93,36 +93,17 @@ func (k *convKernel) convInt8Fast(n *Node) {
 // dotPartEval is one thread's share of convInt8Fast.
 func (k *convKernel) dotPartEval(part, parts int) {
 	p, in, out := &k.p, k.in, k.out
-	x, w, y := in.Int8(), k.filter.Int8(), out.Int8()
+	w, y := k.filter.Int8(), out.Int8()
 	b := biasOf[int32](k.bias)
-	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := k.fH, k.fW
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
-	rowLen := fW * inC
-	taps := fH * rowLen
-	patch := k.patch[part][:taps]
+	taps := k.fH * k.fW * in.Shape[3]
+	raw := k.patch[part][:taps]
+	patch := view[int8](raw)
 	acc := k.accs[part][:outC]
-	// Taps outside the image hold the input's zero point: x + inOffset = 0
-	// there, so they add nothing, exactly as the reference kernel skips them.
-	pad := int8(-p.inOffset)
 	lo, hi := span(out.NumElements()/outC, parts, part, 1)
 	for m := lo; m < hi; m++ {
 		ox, oy, bt := m%outW, m/outW%outH, m/(outW*outH)
-		iy0, ix0 := oy*p.strideH-p.padH, ox*p.strideW-p.padW
-		// Gather the receptive field into one contiguous patch.
-		a, e := max(0, -ix0), min(fW, inW-ix0)
-		for fy := 0; fy < fH; fy++ {
-			row := patch[fy*rowLen : (fy+1)*rowLen]
-			iy := iy0 + fy
-			if iy < 0 || iy >= inH || a >= e {
-				fillInt8(row, pad)
-				continue
-			}
-			fillInt8(row[:a*inC], pad)
-			xi := ((bt*inH+iy)*inW + ix0 + a) * inC
-			copy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
-			fillInt8(row[e*inC:], pad)
-		}
+		k.gather(raw, in.Data, bt, oy, ox, 0)
 		oc := 0
 		for ; oc+4 <= outC; oc += 4 {
 			acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])

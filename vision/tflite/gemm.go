@@ -127,15 +127,42 @@ func (k *convKernel) convInt8GEMM(n *Node) {
 	n.workers.run(n.workers.partsFor(n.Cost, blocks), k.gemmPart)
 }
 
+// gather copies the receptive field of output pixel (bt, oy, ox) into
+// patch, row by row, each byte XOR flip (0x80 gives the GEMM's x+128, 0 a
+// plain copy). Taps outside the image hold the input's zero point: there
+// x + inOffset = 0, so they add nothing, exactly as the reference kernel
+// skips them.
+func (k *convKernel) gather(patch, x []byte, bt, oy, ox int, flip byte) {
+	p, in := &k.p, k.in
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	rowLen := k.fW * inC
+	pad := uint8(int8(-p.inOffset)) ^ flip
+	iy0, ix0 := oy*p.strideH-p.padH, ox*p.strideW-p.padW
+	a, e := max(0, -ix0), min(k.fW, inW-ix0)
+	for fy := 0; fy < k.fH; fy++ {
+		row := patch[fy*rowLen:][:rowLen]
+		iy := iy0 + fy
+		if iy < 0 || iy >= inH || a >= e {
+			fillByte(row, pad)
+			continue
+		}
+		fillByte(row[:a*inC], pad)
+		xi := ((bt*inH+iy)*inW + ix0 + a) * inC
+		src := x[xi : xi+(e-a)*inC]
+		if flip != 0 {
+			flipCopy(row[a*inC:e*inC], src)
+		} else {
+			copy(row[a*inC:e*inC], src)
+		}
+		fillByte(row[e*inC:], pad)
+	}
+}
+
 // gemmPartEval is one thread's share of convInt8GEMM.
 func (k *convKernel) gemmPartEval(part, parts int) {
-	p, g, in, out := &k.p, k.gemm, k.in, k.out
-	x, y := in.Data, out.Int8()
-	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW := k.fH, k.fW
+	g, out := k.gemm, k.out
+	x, y := k.in.Data, out.Int8()
 	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
-	rowLen := fW * inC
-	pad := uint8(int8(-p.inOffset)) ^ 0x80
 	total := out.NumElements() / outC
 	lo, hi := span(total, parts, part, gemmRows)
 	ox, oy := lo%outW, lo/outW%outH
@@ -143,21 +170,7 @@ func (k *convKernel) gemmPartEval(part, parts int) {
 	for m0 := lo; m0 < hi; m0 += gemmRows {
 		rows := min(gemmRows, hi-m0)
 		for r := 0; r < rows; r++ {
-			patch := g.patch[part][r*g.kp:][:g.taps]
-			iy0, ix0 := oy*p.strideH-p.padH, ox*p.strideW-p.padW
-			a, e := max(0, -ix0), min(fW, inW-ix0)
-			for fy := 0; fy < fH; fy++ {
-				row := patch[fy*rowLen:][:rowLen]
-				iy := iy0 + fy
-				if iy < 0 || iy >= inH || a >= e {
-					fillByte(row, pad)
-					continue
-				}
-				fillByte(row[:a*inC], pad)
-				xi := ((bt*inH+iy)*inW + ix0 + a) * inC
-				flipCopy(row[a*inC:e*inC], x[xi:xi+(e-a)*inC])
-				fillByte(row[e*inC:], pad)
-			}
+			k.gather(g.patch[part][r*g.kp:][:g.taps], x, bt, oy, ox, 0x80)
 			if ox++; ox == outW {
 				if ox, oy = 0, oy+1; oy == outH {
 					oy, bt = 0, bt+1

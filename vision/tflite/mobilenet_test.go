@@ -233,21 +233,26 @@ func TestMobileNetV2FastMatchesReference(t *testing.T) {
 func BenchmarkMobileNetV2(b *testing.B) {
 	file := mobileNetV2(b, 224, 1)
 	benchISAs(b, func(b *testing.B) {
-		m, err := Parse(file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		it, err := NewInterpreter(m, BuiltinOps(), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		naturalImage(it.Input(0).Float32(), 224)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			it.Invoke()
-		}
+		benchInvoke(b, file, func(it *Interpreter) { naturalImage(it.Input(0).Float32(), 224) })
 	})
+}
+
+// benchInvoke times Invoke of the model in file, its input set by fill.
+func benchInvoke(b *testing.B, file []byte, fill func(it *Interpreter)) {
+	m, err := Parse(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	it, err := NewInterpreter(m, BuiltinOps(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fill(it)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		it.Invoke()
+	}
 }
 
 // benchISAs runs a benchmark with all the vector kernels this CPU has,
