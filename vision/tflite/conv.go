@@ -40,6 +40,7 @@ type convKernel struct {
 	sumW   []int32   // conv: Σ of each output channel's filter
 	accs   [][]int32 // conv without VNNI, per part (thread): one accumulator per channel
 	patch  [][]byte  // conv without VNNI, per part: one receptive field, gathered
+	pairs  []int64   // conv without a vector unit: filters packed two by two (packPairs)
 	gemm   *gemmConv
 	dw     *depthwiseRows
 	rq     requantizer
@@ -249,6 +250,9 @@ func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC, parts int) {
 		k.gemmPart = k.gemmPartEval
 	}
 	k.dotPart = k.dotPartEval
+	if !useAVX2 && !useVNNI { // the pure-Go path: filters packed in pairs
+		k.pairs = packPairs(w, outC, taps)
+	}
 	for range parts {
 		k.accs = append(k.accs, make([]int32, outC))
 		k.patch = append(k.patch, make([]byte, taps))

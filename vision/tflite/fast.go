@@ -72,6 +72,44 @@ func macInt8Go(acc []int32, x, w []int8) {
 	}
 }
 
+// packPairs packs the filters of output channels 2q and 2q+1 (OHWI, taps
+// each) into pairs[q·taps + i] = w_{2q+1}[i]·2^32 + w_{2q}[i], for
+// dotPairGo; nil when the sums could leave int32 (taps ≥ 2^17).
+func packPairs(w []int8, outC, taps int) []int64 {
+	if taps >= 1<<17 || outC < 2 {
+		return nil
+	}
+	pairs := make([]int64, outC/2*taps)
+	for q := 0; q < outC/2; q++ {
+		a, b := w[2*q*taps:][:taps], w[(2*q+1)*taps:][:taps]
+		for i := range a {
+			pairs[q*taps+i] = int64(b[i])<<32 + int64(a[i])
+		}
+	}
+	return pairs
+}
+
+// dotPairGo is the dot products of x with two filters packed by packPairs,
+// one 64-bit multiply for both: Σ x·(w_b·2^32 + w_a) = S_b·2^32 + S_a
+// exactly, the low lane borrowing from the high one. With |x·w| ≤ 2^14 and
+// fewer than 2^17 taps, |S_a| < 2^31, so the low 32 bits are S_a and the
+// rest is S_b.
+func dotPairGo(x []int8, pairs []int64) (sa, sb int32) {
+	pairs = pairs[:len(x)]
+	var s, t int64
+	i := 0
+	for ; i+2 <= len(x); i += 2 {
+		s += int64(x[i]) * pairs[i]
+		t += int64(x[i+1]) * pairs[i+1]
+	}
+	if i < len(x) {
+		s += int64(x[i]) * pairs[i]
+	}
+	s += t
+	sa = int32(s)
+	return sa, int32((s - int64(sa)) >> 32)
+}
+
 // sumInt8 is Σ a[i].
 func sumInt8(a []int8) int32 {
 	var s int32
@@ -105,6 +143,11 @@ func (k *convKernel) dotPartEval(part, parts int) {
 		ox, oy, bt := m%outW, m/outW%outH, m/(outW*outH)
 		k.gather(raw, in.Data, bt, oy, ox, 0)
 		oc := 0
+		if k.pairs != nil { // no vector unit: two channels per 64-bit multiply
+			for ; oc+2 <= outC; oc += 2 {
+				acc[oc], acc[oc+1] = dotPairGo(patch, k.pairs[oc/2*taps:][:taps])
+			}
+		}
 		for ; oc+4 <= outC; oc += 4 {
 			acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dot4Int8(patch, w[oc*taps:], w[(oc+1)*taps:], w[(oc+2)*taps:], w[(oc+3)*taps:])
 		}

@@ -132,9 +132,11 @@ func fastPathsMatchReference(t *testing.T, threads int) {
 			g := k.gemm
 			k.gemm = nil // the dot-product path
 			dot := run()
-			k.gemm = g
-			if !bytes.Equal(dot, fast) {
-				t.Fatalf("%s: the dot-product path differs from the GEMM", name)
+			k.pairs = packPairs(k.filter.Int8(), outC, len(k.filter.Data)/outC) // the pure-Go pairs
+			pairs := run()
+			k.gemm, k.pairs = g, nil
+			if !bytes.Equal(dot, fast) || !bytes.Equal(pairs, fast) {
+				t.Fatalf("%s: the dot-product path (pairs %v) differs from the GEMM", name, !bytes.Equal(pairs, fast))
 			}
 		}
 		k.fast = false
@@ -468,5 +470,38 @@ func TestMacTapsAsmMatchesGo(t *testing.T) {
 				t.Fatalf("n=%d taps=%d: AVX-512 and tap by tap differ", n, taps)
 			}
 		}
+	}
+}
+
+// Two dot products in one 64-bit multiply come apart exactly, signs and
+// extremes included, up to the largest filter packPairs accepts.
+func TestDotPairMatchesDot(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, n := range []int{1, 2, 3, 17, 1000, 1<<17 - 1} {
+		for trial := 0; trial < 6; trial++ {
+			x, w := make([]int8, n), make([]int8, 2*n)
+			for i := range x {
+				x[i] = int8(r.IntN(256) - 128)
+			}
+			for i := range w {
+				w[i] = int8(r.IntN(256) - 128)
+			}
+			switch trial {
+			case 0: // both sums at their most positive
+				fillInt8(x, -128)
+				fillInt8(w, -128)
+			case 1: // the low sum most negative, the high most positive
+				fillInt8(x, -128)
+				fillInt8(w[:n], 127)
+				fillInt8(w[n:], -128)
+			}
+			sa, sb := dotPairGo(x, packPairs(w, 2, n))
+			if wa, wb := dotInt8(w[:n], x), dotInt8(w[n:], x); sa != wa || sb != wb {
+				t.Fatalf("n=%d trial %d: %d %d, want %d %d", n, trial, sa, sb, wa, wb)
+			}
+		}
+	}
+	if packPairs(make([]int8, 2<<17), 2, 1<<17) != nil {
+		t.Fatal("pairs packed where the sums could overflow")
 	}
 }
