@@ -110,6 +110,20 @@ func dotPairGo(x []int8, pairs []int64) (sa, sb int32) {
 	return sa, int32((s - int64(sa)) >> 32)
 }
 
+// dotPairsGo is dotPairGo of two packed pairs (four channels), sharing
+// each load of x.
+func dotPairsGo(x []int8, p, q []int64) (a0, a1, b0, b1 int32) {
+	p, q = p[:len(x)], q[:len(x)]
+	var s, t int64
+	for i, v := range x {
+		xv := int64(v)
+		s += xv * p[i]
+		t += xv * q[i]
+	}
+	a0, b0 = int32(s), int32(t)
+	return a0, int32((s - int64(a0)) >> 32), b0, int32((t - int64(b0)) >> 32)
+}
+
 // sumInt8 is Σ a[i].
 func sumInt8(a []int8) int32 {
 	var s int32
@@ -144,6 +158,9 @@ func (k *convKernel) dotPartEval(part, parts int) {
 		k.gather(raw, in.Data, bt, oy, ox, 0)
 		oc := 0
 		if k.pairs != nil { // no vector unit: two channels per 64-bit multiply
+			for ; oc+4 <= outC; oc += 4 {
+				acc[oc], acc[oc+1], acc[oc+2], acc[oc+3] = dotPairsGo(patch, k.pairs[oc/2*taps:][:taps], k.pairs[(oc/2+1)*taps:][:taps])
+			}
 			for ; oc+2 <= outC; oc += 2 {
 				acc[oc], acc[oc+1] = dotPairGo(patch, k.pairs[oc/2*taps:][:taps])
 			}

@@ -495,9 +495,16 @@ func TestDotPairMatchesDot(t *testing.T) {
 				fillInt8(w[:n], 127)
 				fillInt8(w[n:], -128)
 			}
-			sa, sb := dotPairGo(x, packPairs(w, 2, n))
-			if wa, wb := dotInt8(w[:n], x), dotInt8(w[n:], x); sa != wa || sb != wb {
+			p := packPairs(w, 2, n)
+			sa, sb := dotPairGo(x, p)
+			wa, wb := dotInt8(w[:n], x), dotInt8(w[n:], x)
+			if sa != wa || sb != wb {
 				t.Fatalf("n=%d trial %d: %d %d, want %d %d", n, trial, sa, sb, wa, wb)
+			}
+			// Four channels: the same pair twice, and its swap.
+			q := packPairs(append(slices.Clone(w[n:]), w[:n]...), 2, n)
+			if a0, a1, b0, b1 := dotPairsGo(x, p, q); a0 != wa || a1 != wb || b0 != wb || b1 != wa {
+				t.Fatalf("n=%d trial %d: four channels %d %d %d %d, want %d %d %d %d", n, trial, a0, a1, b0, b1, wa, wb, wb, wa)
 			}
 		}
 	}
