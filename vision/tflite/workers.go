@@ -36,7 +36,8 @@ func newWorkers(n int) *workers {
 // (some tens of microseconds: the gap between two operators of one
 // invoke) before it blocks. A blocked worker is woken by the scheduler
 // on the sender's own thread and waits there to be stolen, so the parts
-// would mostly run one after the other.
+// would mostly run one after the other. Pollers yield every 64 tries, so
+// that with fewer CPUs than threads they do not hold up the others.
 const spinTries = 20000
 
 func (w *workers) loop() {
@@ -48,6 +49,9 @@ func (w *workers) loop() {
 			case t, ok = <-w.tasks:
 				got = true
 			default:
+				if i%64 == 63 {
+					runtime.Gosched()
+				}
 			}
 		}
 		if !got {
