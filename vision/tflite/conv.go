@@ -265,12 +265,45 @@ func (k *convKernel) prepareFast(filter, out *RTensor, inC, outC, parts int) {
 }
 
 func (k *convKernel) convInt8(in, filter, bias, out *RTensor) {
+	p := &k.p
 	x, w, y := in.Int8(), filter.Int8(), out.Int8()
 	b := biasOf[int32](bias)
+	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
+	fH, fW, fC := filter.Shape[1], filter.Shape[2], filter.Shape[3]
+	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
+	groups := inC / fC
+	perGroup := outC / groups
 	for bt := 0; bt < in.Shape[0]; bt++ {
-		for oy := 0; oy < out.Shape[1]; oy++ {
-			for ox := 0; ox < out.Shape[2]; ox++ {
-				k.convInt8At(x, w, b, y, bt, oy, ox, in, filter, out)
+		for oy := 0; oy < outH; oy++ {
+			iy0 := oy*p.strideH - p.padH
+			for ox := 0; ox < outW; ox++ {
+				ix0 := ox*p.strideW - p.padW
+				for oc := 0; oc < outC; oc++ {
+					g := oc / perGroup
+					var acc int32
+					for fy := 0; fy < fH; fy++ {
+						iy := iy0 + p.dilationH*fy
+						if iy < 0 || iy >= inH {
+							continue
+						}
+						for fx := 0; fx < fW; fx++ {
+							ix := ix0 + p.dilationW*fx
+							if ix < 0 || ix >= inW {
+								continue
+							}
+							xi := ((bt*inH+iy)*inW+ix)*inC + g*fC
+							wi := ((oc*fH+fy)*fW + fx) * fC
+							for ic := 0; ic < fC; ic++ {
+								acc += int32(w[wi+ic]) * (int32(x[xi+ic]) + p.inOffset)
+							}
+						}
+					}
+					if b != nil {
+						acc += b[oc]
+					}
+					acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
+					y[((bt*outH+oy)*outW+ox)*outC+oc] = int8(clampInt32(acc, p.actMin, p.actMax))
+				}
 			}
 		}
 	}
@@ -400,40 +433,5 @@ func (k *convKernel) depthwiseFloat(in, filter, bias, out *RTensor) {
 				}
 			}
 		}
-	}
-}
-
-// convInt8At is the reference computation of one output pixel.
-func (k *convKernel) convInt8At(x, w []int8, b []int32, y []int8, bt, oy, ox int, in, filter, out *RTensor) {
-	p := &k.p
-	inH, inW, inC := in.Shape[1], in.Shape[2], in.Shape[3]
-	fH, fW, fC := filter.Shape[1], filter.Shape[2], filter.Shape[3]
-	outH, outW, outC := out.Shape[1], out.Shape[2], out.Shape[3]
-	iy0 := oy*p.strideH - p.padH
-	ix0 := ox*p.strideW - p.padW
-	for oc := 0; oc < outC; oc++ {
-		var acc int32
-		for fy := 0; fy < fH; fy++ {
-			iy := iy0 + p.dilationH*fy
-			if iy < 0 || iy >= inH {
-				continue
-			}
-			for fx := 0; fx < fW; fx++ {
-				ix := ix0 + p.dilationW*fx
-				if ix < 0 || ix >= inW {
-					continue
-				}
-				xi := ((bt*inH+iy)*inW + ix) * inC
-				wi := ((oc*fH+fy)*fW + fx) * fC
-				for ic := 0; ic < fC; ic++ {
-					acc += int32(w[wi+ic]) * (int32(x[xi+ic]) + p.inOffset)
-				}
-			}
-		}
-		if b != nil {
-			acc += b[oc]
-		}
-		acc = multiplyByQuantizedMultiplier(acc, p.mult[oc], p.shift[oc]) + p.outOffset
-		y[((bt*outH+oy)*outW+ox)*outC+oc] = int8(clampInt32(acc, p.actMin, p.actMax))
 	}
 }

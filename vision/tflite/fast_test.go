@@ -512,3 +512,58 @@ func TestDotPairMatchesDot(t *testing.T) {
 		t.Fatal("pairs packed where the sums could overflow")
 	}
 }
+
+// A grouped int8 CONV_2D (filter depth below the input's) convolves each
+// group of output channels with its own slice of input channels, as the
+// reference kernel's group offset says.
+func TestGroupedConvInt8(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	const h, w, inC, fC, outC = 5, 6, 6, 2, 6 // three groups of two channels
+	wb := make([]byte, outC*3*3*fC)
+	for i := range wb {
+		wb[i] = byte(r.IntN(256))
+	}
+	zero := make([]int64, outC)
+	scales := make([]float32, outC)
+	for i := range scales {
+		scales[i] = 0.01
+	}
+	it := oneOp(t, OpConv2D, Conv2DOptions(PaddingSame, 1, 1, ActNone), func(b *Builder) ([]int32, []int32, []int32) {
+		in := b.AddTensor("in", Int8, []int32{1, h, w, inC}, nil, q1(0.05, 3))
+		f := b.AddTensor("w", Int8, []int32{outC, 3, 3, fC}, wb, &Quantization{Scale: scales, ZeroPoint: zero})
+		out := b.AddTensor("out", Int8, []int32{1, h, w, outC}, nil, q1(0.1, -2))
+		return []int32{in, f}, []int32{out}, []int32{in}
+	})
+	x := it.Input(0).Int8()
+	for i := range x {
+		x[i] = int8(r.IntN(256) - 128)
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	wt := view[int8](wb)
+	m, sh := quantizeMultiplier(0.05 * 0.01 / 0.1)
+	for oy := 0; oy < h; oy++ {
+		for ox := 0; ox < w; ox++ {
+			for oc := 0; oc < outC; oc++ {
+				var acc int32
+				for fy := 0; fy < 3; fy++ {
+					for fx := 0; fx < 3; fx++ {
+						iy, ix := oy+fy-1, ox+fx-1
+						if iy < 0 || iy >= h || ix < 0 || ix >= w {
+							continue
+						}
+						for ic := 0; ic < fC; ic++ {
+							xv := int32(x[(iy*w+ix)*inC+oc/2*fC+ic]) - 3
+							acc += xv * int32(wt[((oc*3+fy)*3+fx)*fC+ic])
+						}
+					}
+				}
+				want := int8(clampInt32(multiplyByQuantizedMultiplier(acc, m, sh)-2, -128, 127))
+				if got := it.Output(0).Int8()[(oy*w+ox)*outC+oc]; got != want {
+					t.Fatalf("(%d, %d) channel %d: %d, want %d", oy, ox, oc, got, want)
+				}
+			}
+		}
+	}
+}
