@@ -184,9 +184,7 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 	}
 	a.ior.Decay(now)
 	a.seen.Decay(now)
-	if a.biased {
-		a.bias.Decay(now)
-	}
+	a.bias.Decay(now)
 	if !a.haveRest {
 		a.rest, a.haveRest = gaze, true
 	}

@@ -351,6 +351,29 @@ func TestAttentionTaskBias(t *testing.T) {
 			t.Errorf("%s: attention picks x=%.0f, want the disc at x=%.0f", c.name, tgt.X, otherX)
 		}
 	}
+	// A bias set long after the start counts in full when it is set: a
+	// small disc, which loses to a large one, wins once biased at 100 s.
+	g := scene(m, [2]int{90, 120})
+	for y := 112; y <= 128; y++ {
+		for x := 222; x <= 238; x++ {
+			if (x-230)*(x-230)+(y-120)*(y-120) <= 49 {
+				px := g.Pix[y*g.Stride+3*x:]
+				px[0], px[1], px[2] = 30, 40, 230
+			}
+		}
+	}
+	late, _ := NewAttention(DefaultAttention, m, wide)
+	if tgt, _ := late.Process(g, device.Pose{}, false, 0); math.Abs(tgt.X-90) > 10 {
+		t.Fatalf("unbiased, attention picks x=%.0f, want the large disc at x=90", tgt.X)
+	}
+	late.Process(g, device.Pose{}, false, 99900*time.Millisecond)
+	sp, st := m.PixelToWorld(230, 120, device.Pose{})
+	if err := late.Bias(sp, st, 5); err != nil {
+		t.Fatal(err)
+	}
+	if tgt, _ := late.Process(g, device.Pose{}, false, 100*time.Second); math.Abs(tgt.X-230) > 10 {
+		t.Errorf("a bias set at 100 s: attention picks x=%.0f, want the small disc at x=230", tgt.X)
+	}
 	a, _ := NewAttention(DefaultAttention, m, wide)
 	for _, w := range []float64{0, -1, math.NaN(), math.Inf(1), 51} {
 		if a.Bias(0, 0, w) == nil {

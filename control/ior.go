@@ -7,9 +7,11 @@ import (
 
 // IORMap is inhibition of return on a 1° grid over the whole sphere of world
 // directions. Values are in [0, 1]: 1 fully inhibits a direction. It decays
-// exponentially with time.
+// exponentially with time: the grid holds values over a common scale
+// factor, so decay multiplies one number, not every cell.
 type IORMap struct {
-	v     []float32 // (tilt+90) rows × (pan+180) columns
+	v     []float32 // (tilt+90) rows × (pan+180) columns, times 1/scale
+	scale float64
 	tau   time.Duration
 	last  time.Duration
 	sigma float64 // spread of one inhibition, degrees
@@ -27,7 +29,7 @@ const (
 // tau and spreads as a Gaussian of standard deviation sigmaDeg.
 func NewIORMap(tau time.Duration, sigmaDeg float64) *IORMap {
 	rc := int(math.Ceil(math.Ceil(3*sigmaDeg) / 0.2)) // the widest window, near the poles
-	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg, colW: make([]float64, 2*rc+1), lo: 0, hi: 1}
+	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg, colW: make([]float64, 2*rc+1), lo: 0, hi: 1, scale: 1}
 }
 
 // newBiasMap is an IORMap of signed log-weights in [−4, 4]: a task bias.
@@ -44,9 +46,12 @@ func (m *IORMap) Decay(now time.Duration) {
 		return
 	}
 	m.last = now
-	k := float32(math.Exp(-dt.Seconds() / m.tau.Seconds()))
-	for i := range m.v {
-		m.v[i] *= k
+	m.scale *= math.Exp(-dt.Seconds() / m.tau.Seconds())
+	if m.scale < 1e-12 { // fold the scale into the cells before it underflows
+		for i := range m.v {
+			m.v[i] = float32(float64(m.v[i]) * m.scale)
+		}
+		m.scale = 1
 	}
 }
 
@@ -73,7 +78,8 @@ func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) {
 		for dc := -rc; dc <= rc; dc++ {
 			col := ((c0+dc+180)%iorCols + iorCols) % iorCols
 			i := row*iorCols + col
-			m.v[i] = float32(min(m.hi, max(m.lo, float64(m.v[i])+wr*m.colW[dc+rc])))
+			v := min(m.hi, max(m.lo, float64(m.v[i])*m.scale+wr*m.colW[dc+rc]))
+			m.v[i] = float32(v / m.scale)
 		}
 	}
 }
@@ -90,11 +96,11 @@ func (m *IORMap) At(panDeg, tiltDeg float64) float64 {
 	r1 := r0 + 1
 	a := float64(m.v[r0*iorCols+c0])*(1-fx) + float64(m.v[r0*iorCols+c1])*fx
 	b := float64(m.v[r1*iorCols+c0])*(1-fx) + float64(m.v[r1*iorCols+c1])*fx
-	return a*(1-fy) + b*fy
+	return (a*(1-fy) + b*fy) * m.scale
 }
 
 // Reset clears the map.
 func (m *IORMap) Reset() {
 	clear(m.v)
-	m.last = 0
+	m.last, m.scale = 0, 1
 }
