@@ -112,12 +112,14 @@ type SafetyConfig struct {
 
 // RetinaConfig sets up the log-polar retina sampled at the gaze.
 type RetinaConfig struct {
-	Wedges int `yaml:"wedges"` // samples per ring; 0 turns the retina off
+	Wedges int `yaml:"wedges"` // samples per ring
 }
 
 // AttentionConfig tunes saliency and inhibition of return.
 type AttentionConfig struct {
-	Scale    int           `yaml:"scale"`
+	// Coarse is how many retina samples, each way, one saliency cell
+	// averages: attention works on the retina's coarse periphery.
+	Coarse   int           `yaml:"coarse"`
 	IORSigma Angle         `yaml:"ior_sigma"`
 	IORDecay time.Duration `yaml:"ior_decay"`
 	// Novelty raises the saliency of directions the head has not looked
@@ -141,6 +143,10 @@ type GazeConfig struct {
 	// PursuitMinSpeed: a fixated blob moving faster (°/s) is pursued; 0 turns
 	// smooth pursuit off.
 	PursuitMinSpeed float64 `yaml:"pursuit_min_speed_deg_per_s"`
+	// ServoDeadBand is the servos' dead band: corrective saccades smaller
+	// than 1.5 times it go beyond their target first, so that a resting
+	// servo moves at all (0: no compensation).
+	ServoDeadBand Angle `yaml:"servo_dead_band"`
 }
 
 // CategorizerConfig names what each fixation shows.
@@ -181,8 +187,8 @@ func DefaultConfig() Config {
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
 		Safety:      SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:      RetinaConfig{Wedges: 128},
-		Attention:   AttentionConfig{Scale: 8, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 3, NoveltyDrive: 0.2, ChannelGains: []float64{1, 1, 1}},
-		Gaze:        GazeConfig{Dwell: 200 * time.Millisecond, PursuitMinSpeed: 8},
+		Attention:   AttentionConfig{Coarse: 2, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 3, NoveltyDrive: 0.2, ChannelGains: []float64{1, 1, 1}},
+		Gaze:        GazeConfig{Dwell: 200 * time.Millisecond, PursuitMinSpeed: 8, ServoDeadBand: deg(0.45)},
 		Categorizer: CategorizerConfig{Enabled: true, Model: "digits", Patch: deg(3.2)},
 		Preview:     PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
 	}
@@ -438,9 +444,12 @@ func (c *Config) Validate() error {
 	check(sf.MaxAccelDegPerSec > 0 && sf.MaxAccelDegPerSec <= 1e6, "safety.max_accel_deg_per_s2", "%v outside (0, 1e6]", sf.MaxAccelDegPerSec)
 	check(sf.Watchdog >= 20*time.Millisecond && sf.Watchdog <= time.Minute, "safety.watchdog", "%v outside [20ms, 1m]", sf.Watchdog)
 	check(sf.ParkAfter >= 0 && sf.ParkAfter <= 10*time.Minute, "safety.park_after", "%v outside [0, 10m]", sf.ParkAfter)
-	check(c.Retina.Wedges == 0 || (c.Retina.Wedges >= 8 && c.Retina.Wedges <= 4096), "retina.wedges", "%d: 0 (off) or 8 to 4096", c.Retina.Wedges)
+	check(c.Retina.Wedges >= 8 && c.Retina.Wedges <= 4096, "retina.wedges", "%d outside [8, 4096]", c.Retina.Wedges)
 	a := &c.Attention
-	check(a.Scale >= 1 && a.Scale <= 64, "attention.scale", "%d outside [1, 64]", a.Scale)
+	if check(a.Coarse >= 1 && a.Coarse <= 16, "attention.coarse", "%d outside [1, 16]", a.Coarse) && c.Retina.Wedges > 0 {
+		check(c.Retina.Wedges%a.Coarse == 0 && c.Retina.Wedges/a.Coarse >= 16, "attention.coarse",
+			"%d must divide retina.wedges (%d) into at least 16 saliency wedges", a.Coarse, c.Retina.Wedges)
+	}
 	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)
 	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
 	check(a.Novelty >= 0 && a.Novelty <= 100, "attention.novelty", "%v outside [0, 100]", a.Novelty)
@@ -456,6 +465,7 @@ func (c *Config) Validate() error {
 		check(w > 0 && w <= 50, "attention.task_bias."+label, "%v outside (0, 50]", w)
 	}
 	check(c.Gaze.Dwell > 0 && c.Gaze.Dwell <= 10*time.Second, "gaze.dwell", "%v outside (0, 10s]", c.Gaze.Dwell)
+	check(c.Gaze.ServoDeadBand.Deg() >= 0 && c.Gaze.ServoDeadBand.Deg() <= 10, "gaze.servo_dead_band", "%s outside [0°, 10°]", c.Gaze.ServoDeadBand.Angle)
 	check(c.Gaze.PursuitMinSpeed >= 0 && c.Gaze.PursuitMinSpeed <= 1000, "gaze.pursuit_min_speed_deg_per_s", "%v outside [0, 1000]", c.Gaze.PursuitMinSpeed)
 	p := &c.Preview
 	if p.Enabled {

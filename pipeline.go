@@ -71,10 +71,9 @@ type Pipeline struct {
 	Model     device.CameraModel
 	Attention *control.Attention
 	Gaze      *control.Gaze
-	Clock     sim.Clock       // the loop's time: simulated, or wall time for real cameras
-	Sink      FrameSink       // optional
-	World     *sim.World      // optional ground truth, for scoring
-	Retina    *foveate.Retina // optional: samples every frame at the gaze
+	Clock     sim.Clock  // the loop's time: simulated, or wall time for real cameras
+	Sink      FrameSink  // optional
+	World     *sim.World // optional ground truth, for scoring
 	// Categorizer, optional, names each fixation from the foveal patch, a
 	// square of PatchDeg on a side centred on the object under the gaze
 	// (foveate.ContrastCentroid), taken from the first frame exposed
@@ -90,10 +89,9 @@ type Pipeline struct {
 	MotorPeriod time.Duration // the motor loop's period; 10 ms (100 Hz) when zero
 	ParkPose    device.Pose   // where the head goes at shutdown
 
-	latCapture, latRetina, latAttention, latControl, latF2C, latCat *Recorder
-	cortical                                                        foveate.Image
-	patch                                                           device.Frame
-	top                                                             [3]vision.Label
+	latCapture, latAttention, latControl, latF2C, latCat *Recorder
+	patch                                                device.Frame
+	top                                                  [3]vision.Label
 
 	mu        sync.Mutex
 	captured  uint64
@@ -140,7 +138,7 @@ func (p *Pipeline) Init() error {
 		return fmt.Errorf("fovea: pipeline: motor period %v slower than 100 Hz", p.MotorPeriod)
 	}
 	const keep = 8192
-	p.latCapture, p.latRetina, p.latAttention, p.latControl, p.latF2C, p.latCat = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
+	p.latCapture, p.latAttention, p.latControl, p.latF2C, p.latCat = NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep), NewRecorder(keep)
 	p.fixated, p.named = map[int]bool{}, map[int]string{}
 	p.wake = make(chan struct{}, 1)
 	if p.Categorizer != nil && !(p.PatchDeg > 0 && p.PatchDeg < 90) {
@@ -183,10 +181,9 @@ func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, capt
 	case p.wake <- struct{}{}:
 	default:
 	}
-	if p.Retina != nil {
-		if err := p.sampleRetina(f, gaze); err != nil {
-			return err
-		}
+	if rs, ok := p.Sink.(RetinaSink); ok {
+		im, x, y := p.Attention.Cortical()
+		rs.PublishRetina(im, x, y, f.Width, f.Height)
 	}
 	if p.Categorizer != nil && stable {
 		if err := p.categorize(f, gaze, captured); err != nil {
@@ -198,24 +195,6 @@ func (p *Pipeline) perceive(f *device.Frame, gaze device.Pose, stable bool, capt
 		p.overlayLocked(f, gaze, tgt, o)
 		p.mu.Unlock()
 		p.Sink.Publish(f, o)
-	}
-	return nil
-}
-
-// sampleRetina samples the frame at the gaze and shows it to the sink.
-func (p *Pipeline) sampleRetina(f *device.Frame, gaze device.Pose) error {
-	t0 := time.Now()
-	gp, gt := gaze.Deg()
-	x, y, ok := p.Model.WorldToPixel(gp, gt, f.Pose)
-	if !ok {
-		return nil // gaze behind the camera: nothing to sample
-	}
-	if err := p.Retina.Sample(&p.cortical, f, x, y); err != nil {
-		return fmt.Errorf("fovea: retina: %w", err)
-	}
-	p.latRetina.Record(time.Since(t0))
-	if rs, ok := p.Sink.(RetinaSink); ok {
-		rs.PublishRetina(&p.cortical, x, y, f.Width, f.Height)
 	}
 	return nil
 }

@@ -170,9 +170,6 @@ func (p *Pipeline) latencies() map[string]Quantiles {
 		"control":          p.latControl.Quantiles(),
 		"frame_to_command": p.latF2C.Quantiles(),
 	}
-	if p.Retina != nil {
-		m["retina"] = p.latRetina.Quantiles()
-	}
 	if p.Categorizer != nil {
 		m["categorizer"] = p.latCat.Quantiles()
 	}

@@ -296,7 +296,8 @@ func TestPursuit(t *testing.T) {
 // held-out digits on cards, and at least 90 % of the fixated objects are
 // named correctly, with every fixation named.
 func TestNamingInSim(t *testing.T) {
-	r := runLockstep(t, 1, 10*time.Second) // the run TestScores and TestLockstepSearch share
+	// 15 s: the search reaches ten objects in about 12 s on this seed.
+	r := runLockstep(t, 1, 15*time.Second)
 	if r.ObjectsNamed == nil || r.ObjectsNamedCorrectly == nil || r.CategorizerMsP50 == nil {
 		t.Fatal("naming scores missing")
 	}

@@ -28,22 +28,28 @@ func (c CameraConfig) CameraModel() (device.CameraModel, error) {
 	return device.NewCameraModel(c.Width, c.Height, c.HFOV.Angle)
 }
 
-// NewControllers builds attention and gaze from the configuration.
+// NewControllers builds attention, seeing through the configured retina,
+// and gaze from the configuration.
 func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*control.Attention, *control.Gaze, error) {
+	ret, err := NewRetina(c.Retina, m)
+	if err != nil {
+		return nil, nil, err
+	}
 	ac := control.DefaultAttention
-	ac.Scale = c.Attention.Scale
+	ac.Coarse = c.Attention.Coarse
 	ac.IORSigma = c.Attention.IORSigma.Angle
 	ac.IORDecay = c.Attention.IORDecay
 	ac.Novelty, ac.NoveltyDrive = c.Attention.Novelty, c.Attention.NoveltyDrive
 	if len(c.Attention.ChannelGains) == 3 {
 		copy(ac.ChannelGains[:], c.Attention.ChannelGains)
 	}
-	att, err := control.NewAttention(ac, m, reach)
+	att, err := control.NewAttention(ac, m, reach, ret)
 	if err != nil {
 		return nil, nil, err
 	}
 	gc := control.DefaultGaze
 	gc.Dwell = c.Gaze.Dwell
+	gc.DeadBand = c.Gaze.ServoDeadBand.Angle
 	gc.MaxSpeedDegS, gc.MaxAccelDegS2 = c.Safety.MaxSlewDegPerSec, c.Safety.MaxAccelDegPerSec
 	gc.PursuitMinSpeedDegS = c.Gaze.PursuitMinSpeed
 	if gc.PursuitMinSpeedDegS == 0 {
@@ -57,14 +63,11 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 }
 
 // NewRetina builds the configured retina for frames of model m, out to the
-// frame's corners; nil when the retina is off.
+// frame's far corner from any fixation inside it (the frame's diagonal).
 func NewRetina(c RetinaConfig, m device.CameraModel) (*foveate.Retina, error) {
-	if c.Wedges == 0 {
-		return nil, nil
-	}
 	rc := foveate.DefaultConfig
 	rc.Wedges = c.Wedges
-	rc.MaxRadius = math.Hypot(float64(m.Width), float64(m.Height)) / 2
+	rc.MaxRadius = math.Hypot(float64(m.Width), float64(m.Height))
 	g, err := foveate.NewGeometry(rc)
 	if err != nil {
 		return nil, err
@@ -171,10 +174,6 @@ func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, erro
 	if err != nil {
 		return nil, err
 	}
-	ret, err := NewRetina(c.Retina, m)
-	if err != nil {
-		return nil, err
-	}
 	safe, err := NewSafeHead(c, g)
 	if err != nil {
 		return nil, err
@@ -183,7 +182,7 @@ func newSim(c Config, lockstep bool, log *slog.Logger, w *sim.World) (*Sim, erro
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log, Retina: ret,
+	p := &Pipeline{Camera: cam, Head: safe, Model: m, Attention: att, Gaze: gz, Clock: clock, World: world, Log: log,
 		Categorizer: cat, PatchDeg: c.Categorizer.Patch.Deg(), TaskBias: c.Attention.TaskBias,
 		ParkPose: device.Pose{Pan: c.Head.ParkPan.Angle, Tilt: c.Head.ParkTilt.Angle}}
 	return &Sim{World: world, Gimbal: g, Safety: safe, Camera: cam, Pipeline: p}, nil

@@ -6,17 +6,25 @@ import (
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/foveate"
 	"periph.io/x/conn/v3/physic"
 )
 
 // AttentionConfig tunes the saliency model and inhibition of return.
 type AttentionConfig struct {
-	Scale         int           // frame pixels per saliency cell, each way (8: 640x480 → 80x60)
-	SurroundCells int           // radius of the surround, in cells
-	Border        int           // cells at the frame's edge that are never chosen
-	IORSigma      physic.Angle  // spread of the inhibition left where the head fixates
-	IORDecay      time.Duration // time constant of the inhibition's decay
-	IORRate       float64       // inhibition added per stable frame at the fixation, in [0, 1]
+	// Coarse is how many retina samples, each way (rings and wedges), one
+	// saliency cell averages: 2 turns a 128-wedge retina's periphery into
+	// 64 wedges. It must divide the retina's wedges.
+	Coarse int
+	// Surround lists the radii, in saliency cells, of the centre-surround
+	// scales; a cell's contrast is the largest over them. Cells grow with
+	// eccentricity, so one radius covers an object far out; a second, wider
+	// one covers objects near the fovea, where they span many cells.
+	Surround [2]int
+	BorderPx int           // frame pixels at each edge where no winner is chosen
+	IORSigma physic.Angle  // spread of the inhibition left where the head fixates
+	IORDecay time.Duration // time constant of the inhibition's decay
+	IORRate  float64       // inhibition added per stable frame at the fixation, in [0, 1]
 	// Novelty multiplies the saliency of directions far from every place
 	// the head has looked from by up to 1+Novelty (0: off).
 	Novelty float64
@@ -33,7 +41,7 @@ type AttentionConfig struct {
 
 // DefaultAttention is the configuration of `fovea sim`.
 var DefaultAttention = AttentionConfig{
-	Scale: 8, SurroundCells: 5, Border: 2,
+	Coarse: 2, Surround: [2]int{3, 7}, BorderPx: 16,
 	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
 	Novelty: 3, NoveltyDrive: 0.2, ChannelGains: [3]float64{1, 1, 1},
 }
@@ -41,12 +49,12 @@ var DefaultAttention = AttentionConfig{
 // Validate checks the configuration.
 func (c AttentionConfig) Validate() error {
 	switch {
-	case c.Scale < 1 || c.Scale > 64:
-		return fmt.Errorf("control: attention: scale %d outside [1, 64]", c.Scale)
-	case c.SurroundCells < 1 || c.SurroundCells > 64:
-		return fmt.Errorf("control: attention: surround %d cells outside [1, 64]", c.SurroundCells)
-	case c.Border < 0:
-		return fmt.Errorf("control: attention: border %d is negative", c.Border)
+	case c.Coarse < 1 || c.Coarse > 16:
+		return fmt.Errorf("control: attention: coarse %d outside [1, 16]", c.Coarse)
+	case c.Surround[0] < 1 || c.Surround[0] > 32 || c.Surround[1] < 0 || c.Surround[1] > 32:
+		return fmt.Errorf("control: attention: surround radii %v cells: want [1, 32] and [0 (none), 32]", c.Surround)
+	case c.BorderPx < 0 || c.BorderPx > 1000:
+		return fmt.Errorf("control: attention: border %d px outside [0, 1000]", c.BorderPx)
 	case c.IORSigma <= 0 || c.IORSigma > 45*physic.Degree:
 		return fmt.Errorf("control: attention: IOR spread %s outside (0°, 45°]", c.IORSigma)
 	case c.IORDecay <= 0:
@@ -76,8 +84,9 @@ type Target struct {
 	X, Y     float64     // the same in frame pixels
 	Salience float64     // winner's weighted saliency over the frame's strongest, capped at 1
 
-	// Local is the centre of the most salient blob near the gaze, without
-	// inhibition: where a corrective saccade should land.
+	// Local is the centre of the most contrasting blob near the gaze (on
+	// the sharp central field), without inhibition: where a corrective
+	// saccade should land and where pursuit follows.
 	Local      device.Pose
 	LocalValid bool
 }
@@ -85,22 +94,38 @@ type Target struct {
 // localRadiusDeg is how far from the gaze the local blob is sought.
 const localRadiusDeg = 5.0
 
-// Attention is a bottom-up saliency model with inhibition of return.
+// Attention is a bottom-up saliency model on the retina's coarse periphery,
+// with inhibition of return. Each frame is sampled by a log-polar retina at
+// the gaze; the periphery, averaged over Coarse×Coarse samples, becomes a
+// map of rings × wedges whose cells grow with eccentricity, as receptive
+// fields do. Contrast is measured on that map, in cortical coordinates.
 type Attention struct {
 	cfg    AttentionConfig
 	model  device.CameraModel
 	limits device.Limits
-	w, h   int
+	ret    *foveate.Retina
+	geom   *foveate.Geometry
+	cortex foveate.Image // the retina's image of the last frame
+	fx, fy float64       // the pixel it fixated
+	coarse foveate.Image // its periphery, a cell per Coarse×Coarse samples
+	rings  int           // of the saliency map
+	wedges int
+	nearPx float64 // localRadiusDeg in pixels at the centre of the frame
+	mark   []bool  // the centroid's flood fill
+	stack  []int32
+	local  *localMap
 
-	ch   [3][]float32 // intensity, red-green, blue-yellow
-	tmp  []float32
-	sur  []float32
-	sal  []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
-	loc  []float32 // saliency of contrast in every direction: locates
-	iso  []float32
-	rayX []float64 // camera-frame rays of cell centres
-	rayY []float64
-	ior  *IORMap
+	offX, offY []float64 // per cell: centre relative to the fixation, pixels
+	valid      []float32 // per cell: 1 where the cell saw the frame
+	ch         [3][]float32
+	// Prefix sums along rings (wedge steps −1, 0, +1 per ring) and around
+	// wedges, of values and of valid counts: the mean over any line of
+	// cells is two lookups.
+	pre, cnt   [3][]float32
+	preW, cntW []float32
+	blob       []float32
+	sal        []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
+	ior        *IORMap
 	// Inhibition accrues only once the head has left its rest pose: where
 	// it happens to start was never chosen by attention.
 	rest     device.Pose
@@ -124,57 +149,83 @@ type Attention struct {
 // engagedDeg is how far from its rest pose the head must have moved.
 const engagedDeg = 2.5
 
-// NewAttention sizes an attention model for frames of camera model m and a
-// head that can reach limits.
-func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limits) (*Attention, error) {
+// NewAttention sizes an attention model for frames of camera model m, seen
+// through retina r, and a head that can reach limits. The retina should
+// reach the frame's far corner from any fixation (a maximum radius of the
+// frame's diagonal) so that attention sees the whole frame wherever the
+// gaze is.
+func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limits, r *foveate.Retina) (*Attention, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("control: attention: %w", err)
 	}
-	w, h := m.Width/cfg.Scale, m.Height/cfg.Scale
-	if w < 2*cfg.Border+3 || h < 2*cfg.Border+3 {
-		return nil, fmt.Errorf("control: attention: %dx%d frame too small for scale %d", m.Width, m.Height, cfg.Scale)
+	if r == nil {
+		return nil, fmt.Errorf("control: attention: no retina")
 	}
-	n := w * h
-	a := &Attention{cfg: cfg, model: m, limits: limits, w: w, h: h,
-		tmp: make([]float32, n), sur: make([]float32, n), sal: make([]float32, n), loc: make([]float32, n), iso: make([]float32, n),
-		rayX: make([]float64, w), rayY: make([]float64, h),
+	g := r.Geometry()
+	k := cfg.Coarse
+	if g.Wedges%k != 0 {
+		return nil, fmt.Errorf("control: attention: coarse %d does not divide the retina's %d wedges", k, g.Wedges)
+	}
+	rings, wedges := (g.Rings-g.FoveaRings+k-1)/k, g.Wedges/k
+	if 2*max(cfg.Surround[0], cfg.Surround[1])+1 > wedges || rings < 3 {
+		return nil, fmt.Errorf("control: attention: surround radii %v cells for a %d×%d saliency map", cfg.Surround, rings, wedges)
+	}
+	n := rings * wedges
+	buf := func() []float32 { return make([]float32, n) }
+	a := &Attention{cfg: cfg, model: m, limits: limits, ret: r, geom: g, rings: rings, wedges: wedges,
+		offX: make([]float64, n), offY: make([]float64, n), valid: buf(),
+		preW: make([]float32, rings*(wedges+1)), cntW: make([]float32, rings*(wedges+1)),
+		blob: buf(), sal: buf(),
 		ior:     NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
 		seen:    NewIORMap(60*time.Second, 10),
 		bias:    newBiasMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
 		novelty: cfg.Novelty}
-
 	for i := range a.ch {
-		a.ch[i] = make([]float32, n)
+		a.ch[i] = buf()
+		a.pre[i], a.cnt[i] = buf(), buf()
 	}
-	f := m.FocalPx()
-	cx, cy := m.Centre()
-	for x := range a.rayX {
-		a.rayX[x] = (a.cellCentre(x) - cx) / f
-	}
-	for y := range a.rayY {
-		a.rayY[y] = (cy - a.cellCentre(y)) / f
+	a.nearPx = m.FocalPx() * math.Tan(localRadiusDeg*math.Pi/180)
+	a.mark, a.stack = make([]bool, n), make([]int32, 0, n)
+	a.local = newLocalMap(m, a.nearPx)
+	for cr := 0; cr < rings; cr++ {
+		for cw := 0; cw < wedges; cw++ {
+			var sx, sy float64
+			num := 0
+			for i := g.FoveaRings + cr*k; i < min(g.FoveaRings+(cr+1)*k, g.Rings); i++ {
+				for j := cw * k; j < (cw+1)*k; j++ {
+					dx, dy := g.Offset(i, j)
+					sx, sy, num = sx+dx, sy+dy, num+1
+				}
+			}
+			a.offX[cr*wedges+cw], a.offY[cr*wedges+cw] = sx/float64(num), sy/float64(num)
+		}
 	}
 	return a, nil
-}
-
-func (a *Attention) cellCentre(i int) float64 {
-	return float64(i*a.cfg.Scale) + float64(a.cfg.Scale-1)/2
 }
 
 // IOR exposes the inhibition-of-return map.
 func (a *Attention) IOR() *IORMap { return a.ior }
 
-// Saliency returns the last saliency map (after inhibition) and its size.
-// The slice is reused by the next Process.
-func (a *Attention) Saliency() (s []float32, w, h int) { return a.sal, a.w, a.h }
+// Saliency returns the last saliency map (after inhibition), rings ×
+// wedges, ring-major from the fovea outwards. The slice is reused by the
+// next Process.
+func (a *Attention) Saliency() (s []float32, rings, wedges int) { return a.sal, a.rings, a.wedges }
 
-// Process computes the saliency of frame f and returns the most salient
-// reachable direction. gaze is where the head looked at capture; when stable
-// is true (the head was still), inhibition accumulates there. now is the
-// frame's time, for the decay of inhibition.
+// Retina returns the retina attention samples frames through.
+func (a *Attention) Retina() *foveate.Retina { return a.ret }
+
+// Cortical returns the retina's image of the last frame and the pixel it
+// fixated. The image is reused by the next Process.
+func (a *Attention) Cortical() (im *foveate.Image, x, y float64) { return &a.cortex, a.fx, a.fy }
+
+// Process samples frame f through the retina at the gaze, computes the
+// saliency of its coarse periphery and returns the most salient reachable
+// direction. gaze is where the head looked at capture; when stable is true
+// (the head was still), inhibition accumulates there. now is the frame's
+// time, for the decay of inhibition.
 func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now time.Duration) (Target, error) {
 	if f.Width != a.model.Width || f.Height != a.model.Height {
 		return Target{}, fmt.Errorf("control: attention: frame %dx%d, model %dx%d", f.Width, f.Height, a.model.Width, a.model.Height)
@@ -188,25 +239,37 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 	if !a.haveRest {
 		a.rest, a.haveRest = gaze, true
 	}
+	gp, gt := gaze.Deg()
 	if stable && a.attended(gaze) {
-		gp, gt := gaze.Deg()
 		a.ior.Inhibit(gp, gt, a.cfg.IORRate)
 		if lp, lt := a.lastSeen.Deg(); !a.haveSeen || math.Hypot(lp-gp, lt-gt) > 2 {
 			a.seen.Inhibit(gp, gt, 0.7)
 			a.lastSeen, a.haveSeen = gaze, true
 		}
 	}
-	a.downsample(f)
+	x, y, ok := a.model.WorldToPixel(gp, gt, f.Pose)
+	if !ok || math.Abs(x) > 1e6 || math.Abs(y) > 1e6 {
+		x, y = a.model.Centre() // the gaze is behind the camera: look through its centre
+	}
+	if err := a.ret.Sample(&a.cortex, f, x, y); err != nil {
+		return Target{}, fmt.Errorf("control: attention: %w", err)
+	}
+	a.fx, a.fy = x, y
+	if err := foveate.Coarse(&a.coarse, &a.cortex, a.geom, a.cfg.Coarse); err != nil {
+		return Target{}, fmt.Errorf("control: attention: %w", err)
+	}
+	a.opponent()
 	clear(a.sal)
-	clear(a.loc)
 	for c := range a.ch {
 		if g := a.cfg.ChannelGains[c]; g > 0 {
-			a.blobContrast(a.ch[c], float32(g))
+			a.contrast(a.ch[c], float32(g))
 		}
 	}
-	local, lok := a.localBlob(f.Pose, gaze)
 	t := a.selectWinner(f.Pose)
-	t.Local, t.LocalValid = local, lok
+	if lx, ly, ok := a.local.blob(f, x, y, a.cfg.ChannelGains); ok {
+		pd, td := a.model.PixelToWorld(lx, ly, f.Pose)
+		t.Local, t.LocalValid = a.limits.Clamp(device.PoseDeg(pd, td)), true
+	}
 	return t, nil
 }
 
@@ -234,76 +297,134 @@ func (a *Attention) attended(gaze device.Pose) bool {
 	return a.engaged
 }
 
-// blobContrast adds one channel's centre-surround contrast to the saliency
-// map, measured against the horizontal and the vertical surround apart and
-// keeping the smaller: a compact blob differs from both, while an edge (a
-// skyline, a wall) matches its surround along its own direction and drops
-// out.
-func (a *Attention) blobContrast(c []float32, gain float32) {
-	r := a.cfg.SurroundCells
-	a.boxBlur1D(c, a.sur, r, 1, a.w, a.w, a.h) // along rows
-	a.boxBlur1D(c, a.tmp, r, a.w, a.h, 1, a.w) // along columns
-	// The isotropic surround: the column means averaged along rows.
-	iso := a.iso
-	a.boxBlur1D(a.tmp, iso, r, 1, a.w, a.w, a.h)
-	for i, v := range c {
-		h, vv, d := v-a.sur[i], v-a.tmp[i], v-iso[i]
-		a.sur[i] = min(max(h, -h), max(vv, -vv))
-		iso[i] = max(d, -d)
-	}
-	a.accumulateContrast(a.loc, iso, gain)
-	a.accumulateContrast(a.sal, a.sur, gain)
-}
-
-// boxBlur1D writes the mean of src over 2r+1 cells along one axis (step
-// apart, n of them per line; lines stride apart, count lines), clamped at
-// the ends, into dst: running sums, O(1) per cell.
-func (a *Attention) boxBlur1D(src, dst []float32, r, step, n, stride, count int) {
-	norm := 1 / float32(2*r+1)
-	for l := 0; l < count; l++ {
-		base := l * stride
-		at := func(i int) float32 { return src[base+min(max(i, 0), n-1)*step] }
-		var sum float32
-		for i := -r; i <= r; i++ {
-			sum += at(i)
-		}
-		for i := 0; i < n; i++ {
-			dst[base+i*step] = sum * norm
-			sum += at(i+r+1) - at(i-r)
-		}
-	}
-}
-
-// downsample averages Scale×Scale blocks into the three opponent channels.
-func (a *Attention) downsample(f *device.Frame) {
-	s := a.cfg.Scale
-	inv := 1 / float32(s*s*255)
+// opponent turns the coarse image into intensity, red–green and
+// blue–yellow in [−1, 1], and the valid cells' prefix counts.
+func (a *Attention) opponent() {
+	im := &a.coarse
 	I, RG, BY := a.ch[0], a.ch[1], a.ch[2]
-	for cy := 0; cy < a.h; cy++ {
-		for cx := 0; cx < a.w; cx++ {
-			var sb, sg, sr int
-			for y := cy * s; y < cy*s+s; y++ {
-				row := f.Pix[y*f.Stride+cx*s*f.Channels:]
-				if f.Channels == 1 {
-					for x := 0; x < s; x++ {
-						v := int(row[x])
-						sb, sg, sr = sb+v, sg+v, sr+v
-					}
+	const inv = 1.0 / 255
+	for i, ok := range im.Valid {
+		a.valid[i] = 0
+		if !ok {
+			I[i], RG[i], BY[i] = 0, 0, 0
+			continue
+		}
+		a.valid[i] = 1
+		if im.Channels == 1 {
+			I[i], RG[i], BY[i] = im.Pix[i]*inv, 0, 0
+			continue
+		}
+		p := im.Pix[3*i : 3*i+3] // BGR
+		b, g, r := p[0]*inv, p[1]*inv, p[2]*inv
+		I[i] = (r + g + b) / 3
+		RG[i] = r - g
+		BY[i] = b - (r+g)/2
+	}
+	for d := range a.cnt {
+		a.prefixRings(a.cnt[d], a.valid, d-1)
+	}
+	a.prefixWedges(a.cntW, a.valid)
+}
+
+// contrast adds one channel's blob contrast to the saliency map: the
+// smallest of the contrasts against the surround along four lines through
+// the cell — radial, tangential and the two diagonals — so that an edge,
+// which matches its surround along itself, drops out while a compact blob
+// differs along all four. It is the largest over the surround scales.
+func (a *Attention) contrast(v []float32, gain float32) {
+	for d := range a.pre {
+		a.prefixRings(a.pre[d], v, d-1)
+	}
+	a.prefixWedges(a.preW, v)
+	clear(a.blob)
+	W := a.wedges
+	for _, k := range a.cfg.Surround {
+		if k == 0 {
+			continue
+		}
+		for r := 0; r < a.rings; r++ {
+			for w := 0; w < W; w++ {
+				i := r*W + w
+				if a.valid[i] == 0 {
 					continue
 				}
-				for x := 0; x < 3*s; x += 3 {
-					sb += int(row[x])
-					sg += int(row[x+1])
-					sr += int(row[x+2])
+				c := v[i]
+				m := abs32(c - a.lineWedges(a.preW, r, w, k)/a.lineWedges(a.cntW, r, w, k))
+				for d := range a.pre {
+					s, n := a.lineRings(a.pre[d], r, w, d-1, k), a.lineRings(a.cnt[d], r, w, d-1, k)
+					m = min(m, abs32(c-s/n))
 				}
+				a.blob[i] = max(a.blob[i], m)
 			}
-			b, g, r := float32(sb)*inv, float32(sg)*inv, float32(sr)*inv
-			i := cy*a.w + cx
-			I[i] = (r + g + b) / 3
-			RG[i] = r - g
-			BY[i] = b - (r+g)/2
 		}
 	}
+	a.accumulateContrast(a.sal, a.blob, gain)
+}
+
+func abs32(v float32) float32 { return max(v, -v) }
+
+// wrap is w modulo n, in [0, n).
+func wrap(w, n int) int {
+	w %= n
+	if w < 0 {
+		w += n
+	}
+	return w
+}
+
+// prefixRings writes into dst the sums of x along lines that step one ring
+// out and dw wedges round per step, from the innermost ring to each cell.
+func (a *Attention) prefixRings(dst, x []float32, dw int) {
+	W := a.wedges
+	copy(dst[:W], x[:W])
+	for r := 1; r < a.rings; r++ {
+		row, prev, xr := dst[r*W:(r+1)*W], dst[(r-1)*W:r*W], x[r*W:(r+1)*W]
+		for w := range row {
+			row[w] = xr[w] + prev[wrap(w-dw, W)]
+		}
+	}
+}
+
+// lineRings is the sum over the cells within k steps of (r, w) on its line
+// of prefix sums P (dw wedges per ring), clipped to the map's rings.
+func (a *Attention) lineRings(P []float32, r, w, dw, k int) float32 {
+	W := a.wedges
+	top := min(r+k, a.rings-1)
+	s := P[top*W+wrap(w+(top-r)*dw, W)]
+	if b := r - k - 1; b >= 0 {
+		s -= P[b*W+wrap(w-(k+1)*dw, W)]
+	}
+	return s
+}
+
+// prefixWedges writes the running sums of each ring of x, W+1 per ring
+// (starting at 0), into dst.
+func (a *Attention) prefixWedges(dst, x []float32) {
+	W := a.wedges
+	for r := 0; r < a.rings; r++ {
+		q, xr := dst[r*(W+1):(r+1)*(W+1)], x[r*W:(r+1)*W]
+		q[0] = 0
+		for w, v := range xr {
+			q[w+1] = q[w] + v
+		}
+	}
+}
+
+// lineWedges is the sum over the wedges within k of w, all the way round,
+// on ring r of prefix sums Q; 2k+1 must not exceed the wedges.
+func (a *Attention) lineWedges(Q []float32, r, w, k int) float32 {
+	W := a.wedges
+	q := Q[r*(W+1) : (r+1)*(W+1)]
+	at := func(i int) float32 { // the sum of x[0:i], extended round the ring
+		switch {
+		case i < 0:
+			return q[i+W] - q[W]
+		case i > W:
+			return q[W] + q[i-W]
+		}
+		return q[i]
+	}
+	return at(w+k+1) - at(w-k)
 }
 
 // accumulateContrast adds one channel's contrast map d to the saliency
@@ -326,97 +447,84 @@ func (a *Attention) accumulateContrast(dst, d []float32, gain float32) {
 	}
 }
 
+// minSalience is the least weighted saliency, over the map's strongest
+// before weighting, that a winner must have: below it, everything in view
+// is inhibited and what is left is noise.
+const minSalience = 0.01
+
 // selectWinner weights saliency by inhibition and reachability and returns
 // the centroid of the winning blob.
 func (a *Attention) selectWinner(cam device.Pose) Target {
 	rot := device.NewRotation(cam)
-	b := a.cfg.Border
-	best, bx, by := float32(0), -1, -1
+	f := a.model.FocalPx()
+	cx, cy := a.model.Centre()
+	bd := float64(a.cfg.BorderPx)
+	W, H := float64(a.model.Width), float64(a.model.Height)
+	best, bi := float32(0), -1
 	var mx float32
 	for _, v := range a.sal {
 		mx = max(mx, v)
 	}
 	drive := float32(a.cfg.NoveltyDrive) * mx
-	for y := 0; y < a.h; y++ {
-		for x := 0; x < a.w; x++ {
-			i := y*a.w + x
-			if x < b || y < b || x >= a.w-b || y >= a.h-b {
-				a.sal[i] = 0
-				continue
-			}
-			wx, wy, wz := rot.CamToWorld(a.rayX[x], a.rayY[y], 1)
-			pd, td := device.DirToDeg(wx, wy, wz)
-			if !a.limits.Contains(device.PoseDeg(pd, td)) {
-				a.sal[i] = 0
-				continue
-			}
-			inh, novel := 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
-			f := inh * (1 + a.novelty*novel)
-			if a.biased {
-				f *= math.Exp(a.bias.At(pd, td))
-			}
-			a.sal[i] = a.sal[i]*float32(f) + drive*float32(inh*novel)
-			if a.sal[i] > best {
-				best, bx, by = a.sal[i], x, y
-			}
+	for i := range a.sal {
+		px, py := a.fx+a.offX[i], a.fy+a.offY[i]
+		if a.valid[i] == 0 || px < bd || py < bd || px >= W-bd || py >= H-bd {
+			a.sal[i] = 0
+			continue
+		}
+		wx, wy, wz := rot.CamToWorld((px-cx)/f, (cy-py)/f, 1)
+		pd, td := device.DirToDeg(wx, wy, wz)
+		if !a.limits.Contains(device.PoseDeg(pd, td)) {
+			a.sal[i] = 0
+			continue
+		}
+		inh, novel := 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
+		g := inh * (1 + a.novelty*novel)
+		if a.biased {
+			g *= math.Exp(a.bias.At(pd, td))
+		}
+		a.sal[i] = a.sal[i]*float32(g) + drive*float32(inh*novel)
+		if a.sal[i] > best {
+			best, bi = a.sal[i], i
 		}
 	}
-	if bx < 0 || mx <= 0 {
-		return Target{}
+	if bi < 0 || mx <= 0 || best < minSalience*mx {
+		return Target{} // nothing left worth a look
 	}
-	px, py := a.centroid(a.sal, bx, by, best)
+	px, py := a.centroid(a.sal, bi, best)
 	pd, td := a.model.PixelToWorld(px, py, cam)
 	p := a.limits.Clamp(device.PoseDeg(pd, td))
 	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: min(1, float64(best/mx))}
 }
 
-// centroid is the saliency-weighted centre, in frame pixels, of the cells
-// above half the peak best in a window around cell (bx, by).
-func (a *Attention) centroid(m []float32, bx, by int, best float32) (px, py float64) {
-	const win = 6
+// centroid is the weighted centre, in frame pixels, of the blob of map m
+// around cell bi: the cells connected to it (across rings and round the
+// wedges) whose value is at least half the peak best, within
+// localRadiusDeg of it.
+func (a *Attention) centroid(m []float32, bi int, best float32) (px, py float64) {
+	W := a.wedges
+	clear(a.mark)
+	stack := append(a.stack[:0], int32(bi))
+	a.mark[bi] = true
+	r2 := a.nearPx * a.nearPx
 	var sw, sx, sy float64
-	for y := max(by-win, 0); y <= min(by+win, a.h-1); y++ {
-		for x := max(bx-win, 0); x <= min(bx+win, a.w-1); x++ {
-			v := m[y*a.w+x]
-			if v >= best/2 {
-				sw += float64(v)
-				sx += float64(v) * a.cellCentre(x)
-				sy += float64(v) * a.cellCentre(y)
-			}
-		}
-	}
-	return sx / sw, sy / sw
-}
-
-// localBlob finds the most salient blob within localRadiusDeg of the gaze,
-// ignoring inhibition (the object being fixated is inhibited by now), and
-// returns its centre in world angles. Run before selectWinner, which
-// applies inhibition to the map in place.
-func (a *Attention) localBlob(cam, gaze device.Pose) (device.Pose, bool) {
-	gp, gt := gaze.Deg()
-	gx, gy, ok := a.model.WorldToPixel(gp, gt, cam)
-	if !ok {
-		return device.Pose{}, false
-	}
-	m := a.loc
-	s := float64(a.cfg.Scale)
-	cx, cy := int(gx/s), int(gy/s)
-	r := int(math.Ceil(localRadiusDeg * math.Pi / 180 * a.model.FocalPx() / s))
-	best, bx, by := float32(0), -1, -1
-	for y := max(cy-r, 0); y <= min(cy+r, a.h-1); y++ {
-		for x := max(cx-r, 0); x <= min(cx+r, a.w-1); x++ {
-			if (x-cx)*(x-cx)+(y-cy)*(y-cy) > r*r {
+	for len(stack) > 0 {
+		i := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		v := float64(m[i])
+		sw, sx, sy = sw+v, sx+v*a.offX[i], sy+v*a.offY[i]
+		r, w := i/W, i%W
+		for _, j := range [4]int{r*W + wrap(w-1, W), r*W + wrap(w+1, W), i - W, i + W} {
+			if j < 0 || j >= len(m) || (j == i-W && r == 0) || a.mark[j] || m[j] < best/2 {
 				continue
 			}
-			if v := m[y*a.w+x]; v > best {
-				best, bx, by = v, x, y
+			if dx, dy := a.offX[j]-a.offX[bi], a.offY[j]-a.offY[bi]; dx*dx+dy*dy > r2 {
+				continue
 			}
+			a.mark[j] = true
+			stack = append(stack, int32(j))
 		}
 	}
-	if bx < 0 {
-		return device.Pose{}, false
-	}
-	px, py := a.centroid(m, bx, by, best)
-	pd, td := a.model.PixelToWorld(px, py, cam)
-	return a.limits.Clamp(device.PoseDeg(pd, td)), true
+	a.stack = stack
+	return a.fx + sx/sw, a.fy + sy/sw
 }

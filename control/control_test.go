@@ -7,9 +7,22 @@ import (
 	"time"
 
 	"github.com/fovea-vision/fovea/device"
+	"github.com/fovea-vision/fovea/foveate"
 )
 
 var wide = device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-60), TiltMax: device.DegAngle(60)}
+
+// newAttention is NewAttention seeing through a 128-wedge retina that
+// reaches the frame's far corner from any fixation.
+func newAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limits) (*Attention, error) {
+	rc := foveate.DefaultConfig
+	rc.MaxRadius = math.Hypot(float64(m.Width), float64(m.Height))
+	g, err := foveate.NewGeometry(rc)
+	if err != nil {
+		return nil, err
+	}
+	return NewAttention(cfg, m, limits, foveate.New(g))
+}
 
 func model(t testing.TB) device.CameraModel {
 	m, err := device.NewCameraModel(320, 240, device.DegAngle(60))
@@ -45,7 +58,7 @@ func scene(m device.CameraModel, discs ...[2]int) *device.Frame {
 
 func TestAttentionFindsTheSalientObject(t *testing.T) {
 	m := model(t)
-	a, err := NewAttention(DefaultAttention, m, wide)
+	a, err := newAttention(DefaultAttention, m, wide)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +82,7 @@ func TestAttentionFindsTheSalientObject(t *testing.T) {
 // the first disc lies elsewhere in the image.
 func TestInhibitionOfReturnInWorldAngles(t *testing.T) {
 	m := model(t)
-	a, _ := NewAttention(DefaultAttention, m, wide)
+	a, _ := newAttention(DefaultAttention, m, wide)
 	f := scene(m, [2]int{100, 120}, [2]int{240, 120})
 	first, _ := a.Process(f, device.Pose{}, false, 0)
 	// Fixate the winner for a few frames.
@@ -105,7 +118,7 @@ func TestInhibitionOfReturnInWorldAngles(t *testing.T) {
 func TestAttentionUnreachableIsIgnored(t *testing.T) {
 	m := model(t)
 	narrow := device.Limits{PanMin: device.DegAngle(-5), PanMax: device.DegAngle(5), TiltMin: device.DegAngle(-5), TiltMax: device.DegAngle(5)}
-	a, _ := NewAttention(DefaultAttention, m, narrow)
+	a, _ := newAttention(DefaultAttention, m, narrow)
 	f := scene(m, [2]int{290, 120}) // about 24° right: beyond the pan limit
 	tgt, _ := a.Process(f, device.Pose{}, false, 0)
 	if tgt.Valid && tgt.X > 250 {
@@ -115,7 +128,7 @@ func TestAttentionUnreachableIsIgnored(t *testing.T) {
 
 func TestAttentionRejectsWrongFrames(t *testing.T) {
 	m := model(t)
-	a, _ := NewAttention(DefaultAttention, m, wide)
+	a, _ := newAttention(DefaultAttention, m, wide)
 	var f device.Frame
 	f.Reset(100, 100, 3)
 	if _, err := a.Process(&f, device.Pose{}, false, 0); err == nil {
@@ -130,7 +143,7 @@ func TestAttentionRejectsWrongFrames(t *testing.T) {
 
 func TestAttentionAllocs(t *testing.T) {
 	m := model(t)
-	a, _ := NewAttention(DefaultAttention, m, wide)
+	a, _ := newAttention(DefaultAttention, m, wide)
 	f := scene(m, [2]int{100, 100})
 	n := 0
 	if allocs := testing.AllocsPerRun(20, func() {
@@ -191,7 +204,7 @@ func BenchmarkAttention(b *testing.B) {
 	for _, size := range [][2]int{{320, 240}, {640, 480}, {1280, 720}} {
 		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
 			m, _ := device.NewCameraModel(size[0], size[1], device.DegAngle(60))
-			a, _ := NewAttention(DefaultAttention, m, wide)
+			a, _ := newAttention(DefaultAttention, m, wide)
 			f := scene(m, [2]int{size[0] / 3, size[1] / 2})
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -208,7 +221,7 @@ func TestGazeCorrectiveSaccade(t *testing.T) {
 	g, _ := NewGaze(DefaultGaze)
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	obs := &Observation{Seq: 1, Captured: 0, Target: Target{Valid: true, Pose: device.PoseDeg(20, 0)}}
-	g.Update(ms(0), device.Pose{}, nil)
+	g.Update(ms(0), device.Pose{}, obs)
 	if _, send, _ := g.Update(ms(310), device.Pose{}, obs); !send {
 		t.Fatal("no primary saccade")
 	}
@@ -236,9 +249,70 @@ func TestGazeCorrectiveSaccade(t *testing.T) {
 	}
 }
 
+// The first fixation begins with the first observation, however late
+// vision starts: the head does not leave before it has looked for a dwell
+// time (and long enough to see whether the blob at the gaze moves).
+func TestGazeFirstFixationStartsWithVision(t *testing.T) {
+	g, _ := NewGaze(DefaultGaze)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	for now := 0; now < 500; now += 10 {
+		if _, send, _ := g.Update(ms(now), device.Pose{}, nil); send {
+			t.Fatal("a command without any observation")
+		}
+	}
+	far := func(seq, captured int) *Observation {
+		return &Observation{Seq: uint64(seq), Captured: ms(captured), Target: Target{Valid: true, Pose: device.PoseDeg(20, 0)}}
+	}
+	for k := 0; k < 6; k++ { // frames from 500 ms on, 33 ms apart
+		now := 505 + 33*k
+		if _, send, _ := g.Update(ms(now), device.Pose{}, far(k+1, 500+33*k)); send {
+			t.Fatalf("saccade at %d ms, %d ms after vision started", now, now-505)
+		}
+	}
+	if _, send, ev := g.Update(ms(505+33*6+20), device.Pose{}, far(7, 500+33*6)); !send || ev.Kind != SaccadeStart {
+		t.Fatalf("no saccade after the dwell: %v %+v", send, ev)
+	}
+}
+
+// A correction smaller than the servos' dead band on an axis goes beyond
+// its target on that axis first, then back: both moves are large enough
+// for a resting servo to make, and the last set-point is the target.
+func TestGazeCorrectionBeatsDeadBand(t *testing.T) {
+	g, _ := NewGaze(DefaultGaze)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	head := device.PoseDeg(20, 0)
+	g.Update(0, head, &Observation{})
+	near := &Observation{Seq: 1, Captured: ms(10), Target: Target{Valid: true, Pose: head,
+		LocalValid: true, Local: device.PoseDeg(20.6, 0.2)}}
+	_, send, ev := g.Update(ms(70), head, near)
+	if !send || ev.Kind != CorrectionStart || ev.Pose != near.Target.Local {
+		t.Fatalf("no correction: %v %+v", send, ev)
+	}
+	db := device.AngleDeg(DefaultGaze.DeadBand)
+	var maxP, maxT float64
+	last := head
+	for now := 80; now < 400; now += 10 {
+		cmd, send, _ := g.Update(ms(now), head, near)
+		if send {
+			last = cmd
+			head = cmd // a head that follows its set-points
+			p, tl := cmd.Deg()
+			maxP, maxT = max(maxP, p), max(maxT, tl)
+		}
+	}
+	if maxP < 20.6+db || maxT < 0.2+db {
+		t.Errorf("set-points reached (%.2f°, %.2f°), want beyond (%.2f°, %.2f°)", maxP, maxT, 20.6+db, 0.2+db)
+	}
+	// The loop holds Target once the trajectory is over.
+	if lp, lt := last.Deg(); math.Abs(lp-20.6) > 0.05 || math.Abs(lt-0.2) > 0.05 || g.Target() != near.Target.Local || g.Phase() != Fixating {
+		t.Errorf("last set-point (%v°, %v°), held %v, phase %v; want the target, fixating", lp, lt, g.Target(), g.Phase())
+	}
+}
+
 // A correction is a set-point too: the motor loop must keep it alive.
 func TestGazeCorrectionCountsAsMoved(t *testing.T) {
 	g, _ := NewGaze(DefaultGaze)
+	g.Update(0, device.Pose{}, &Observation{}) // vision starts
 	near := &Observation{Seq: 1, Captured: 70 * time.Millisecond, Target: Target{Valid: true, Pose: device.PoseDeg(0.2, 0),
 		LocalValid: true, Local: device.PoseDeg(1, 0)}}
 	if _, send, ev := g.Update(80*time.Millisecond, device.Pose{}, near); !send || ev.Kind != CorrectionStart {
@@ -318,7 +392,7 @@ func TestAttentionTaskBias(t *testing.T) {
 	f := scene(m, [2]int{90, 120}, [2]int{230, 120})
 	first := func(bias func(a *Attention)) Target {
 		t.Helper()
-		a, err := NewAttention(DefaultAttention, m, wide)
+		a, err := newAttention(DefaultAttention, m, wide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,7 +436,7 @@ func TestAttentionTaskBias(t *testing.T) {
 			}
 		}
 	}
-	late, _ := NewAttention(DefaultAttention, m, wide)
+	late, _ := newAttention(DefaultAttention, m, wide)
 	if tgt, _ := late.Process(g, device.Pose{}, false, 0); math.Abs(tgt.X-90) > 10 {
 		t.Fatalf("unbiased, attention picks x=%.0f, want the large disc at x=90", tgt.X)
 	}
@@ -374,7 +448,7 @@ func TestAttentionTaskBias(t *testing.T) {
 	if tgt, _ := late.Process(g, device.Pose{}, false, 100*time.Second); math.Abs(tgt.X-230) > 10 {
 		t.Errorf("a bias set at 100 s: attention picks x=%.0f, want the small disc at x=230", tgt.X)
 	}
-	a, _ := NewAttention(DefaultAttention, m, wide)
+	a, _ := newAttention(DefaultAttention, m, wide)
 	for _, w := range []float64{0, -1, math.NaN(), math.Inf(1), 51} {
 		if a.Bias(0, 0, w) == nil {
 			t.Errorf("bias weight %v accepted", w)
@@ -405,7 +479,7 @@ func TestAttentionChannelGains(t *testing.T) {
 	}{{[3]float64{0, 1, 1}, 90}, {[3]float64{1, 0, 0}, 230}} {
 		cfg := DefaultAttention
 		cfg.ChannelGains = c.gains
-		a, err := NewAttention(cfg, m, wide)
+		a, err := newAttention(cfg, m, wide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -416,22 +490,32 @@ func TestAttentionChannelGains(t *testing.T) {
 	}
 	cfg := DefaultAttention
 	cfg.ChannelGains = [3]float64{}
-	if _, err := NewAttention(cfg, m, wide); err == nil {
+	if _, err := newAttention(cfg, m, wide); err == nil {
 		t.Error("all-zero gains accepted")
 	}
 }
 
 // Novelty: once the head has looked from around the plain-texture
 // winner, attention turns elsewhere; the drive alone (no novelty gain) is
-// enough, and with neither the winner stays.
+// enough, and with neither the winner stays. The texture is coarse enough
+// for the retina's periphery to see it everywhere (the fine texture of
+// scene is averaged out beyond a few degrees, and only the inner rings
+// would see it).
 func TestAttentionNovelty(t *testing.T) {
 	m := model(t)
 	f := scene(m)
+	for y := 0; y < f.Height; y++ {
+		for x := 0; x < f.Width; x++ {
+			v := byte(110 + 30*math.Sin(float64(x)/13)*math.Cos(float64(y)/11))
+			p := f.Pix[y*f.Stride+3*x:]
+			p[0], p[1], p[2] = v, v, v
+		}
+	}
 	pick := func(gain, drive float64, seen *device.Pose) device.Pose {
 		t.Helper()
 		cfg := DefaultAttention
 		cfg.Novelty, cfg.NoveltyDrive = gain, drive
-		a, err := NewAttention(cfg, m, wide)
+		a, err := newAttention(cfg, m, wide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -451,11 +535,50 @@ func TestAttentionNovelty(t *testing.T) {
 	}
 	plain := pick(0, 0, nil)
 	pp, pt := plain.Deg()
-	for _, c := range []struct{ gain, drive float64 }{{3, 0.2}, {0, 0.2}, {3, 0}, {0, 0}} {
+	for _, c := range []struct{ gain, drive float64 }{{3, 0.2}, {3, 0}, {0, 0}} {
 		p, tl := pick(c.gain, c.drive, &plain).Deg()
 		d := device.AngularDistanceDeg(pp, pt, p, tl)
-		if moved := d > 10; moved != (c.gain > 0 || c.drive > 0) {
+		if moved := d > 10; moved != (c.gain > 0) {
 			t.Errorf("gain %v, drive %v: the winner is %.1f° from the looked-at one", c.gain, c.drive, d)
+		}
+	}
+}
+
+// The novelty drive draws the head to blank directions it has not looked
+// from once the only object in view is inhibited; without it nothing
+// draws the head.
+func TestAttentionNoveltyDrive(t *testing.T) {
+	m := model(t)
+	var f device.Frame
+	f.Reset(m.Width, m.Height, 3)
+	for i := range f.Pix {
+		f.Pix[i] = 120
+	}
+	disc := scene(m, [2]int{160, 120})
+	for y := 100; y < 140; y++ { // the disc alone, on a blank frame
+		copy(f.Pix[y*f.Stride+3*140:y*f.Stride+3*180], disc.Pix[y*disc.Stride+3*140:])
+	}
+	for _, drive := range []float64{0.2, 0} {
+		cfg := DefaultAttention
+		cfg.Novelty, cfg.NoveltyDrive = 0, drive
+		a, err := newAttention(cfg, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for dp := -6.0; dp <= 6; dp += 3 {
+			a.seen.Inhibit(dp, 0, 1)
+			for dt := -6.0; dt <= 6; dt += 3 {
+				a.ior.Inhibit(dp, dt, 1)
+			}
+		}
+		tgt, err := a.Process(&f, device.Pose{}, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, tl := tgt.Pose.Deg()
+		far := tgt.Valid && math.Hypot(p, tl) > 10
+		if far != (drive > 0) {
+			t.Errorf("drive %v: target %+v", drive, tgt)
 		}
 	}
 }

@@ -1,17 +1,25 @@
 // Package control chooses where the head looks and drives it there.
 //
-// [Attention] turns a frame into a saliency map (centre-surround contrast of
-// intensity and two colour-opponent channels, at low resolution, each with
-// a top-down gain), weights it by maps kept in world angles so that they
-// stay put when the head moves — inhibition of return ([IORMap]), the
-// novelty of directions the head has not looked from, and a task bias set
-// by [Attention.Bias] — and picks the winner: the next place to look. The
-// winner is chosen on the contrast of compact blobs (the smaller of the
-// contrasts against the horizontal and the vertical surround, which is
-// small along an edge) and located on the isotropic contrast.
+// [Attention] samples each frame through a log-polar retina
+// ([foveate.Retina]) at the gaze and computes a saliency map on the
+// retina's coarse periphery: its samples averaged Coarse×Coarse into cells
+// of rings × wedges that grow with eccentricity, as receptive fields do,
+// the fovea left out. The map is centre-surround contrast of intensity and
+// two colour-opponent channels, each with a top-down gain, measured in
+// cortical coordinates at two surround scales: the smallest of the
+// contrasts along four lines through a cell (radial, tangential and the
+// two diagonals), so that edges drop out and compact blobs stand out. It
+// is weighted by maps kept in world angles so that they stay put when the
+// head moves — inhibition of return ([IORMap]), the novelty of directions
+// the head has not looked from, and a task bias set by [Attention.Bias] —
+// and the winner is the next place to look. The object at the gaze is
+// located on the sharp central field (the frame's pixels within 5° of the
+// gaze), where corrective saccades and pursuit aim.
 //
 // [Gaze] is the oculomotor state machine: fixate, and after a dwell time
-// saccade to the latest target. It is pure: Update(now, head, observation)
+// saccade to the latest target; re-centre the fixated blob once with a
+// corrective saccade that goes beyond its target first when it is smaller
+// than the servos' dead band; pursue a blob seen moving. It is pure: Update(now, head, observation)
 // returns a command and performs no I/O, reads no clock and starts no
 // goroutine; the loop that drives it owns time and hardware.
 //

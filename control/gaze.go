@@ -32,6 +32,13 @@ type GazeConfig struct {
 	PursuitLead         time.Duration
 	CatchUp             physic.Angle
 	PursuitMax          time.Duration
+	// DeadBand is the servos' dead band: a hobby servo at rest ignores a
+	// new set-point closer than this (an SG90 about 5 µs of pulse, 0.45°),
+	// but once moving it drives to within a tenth of it. A corrective
+	// saccade smaller than 1.5 dead bands on an axis therefore goes first
+	// 1.5 dead bands beyond its target on that axis, then back, so that the
+	// servo moves both times and stops on the target (0: no compensation).
+	DeadBand physic.Angle
 }
 
 // DefaultGaze is the configuration of `fovea sim`.
@@ -45,6 +52,7 @@ var DefaultGaze = GazeConfig{
 	MaxSpeedDegS: 500, MaxAccelDegS2: 30000,
 	PursuitMinSpeedDegS: 8, PursuitLead: 40 * time.Millisecond,
 	CatchUp: 10 * physic.Degree, PursuitMax: 3 * time.Second,
+	DeadBand: 45 * physic.Degree / 100,
 }
 
 // Validate checks the configuration.
@@ -58,6 +66,8 @@ func (c GazeConfig) Validate() error {
 		return fmt.Errorf("control: gaze: saccade limit %v is not positive", c.SaccadeLimit)
 	case c.MinSaccade < 0:
 		return fmt.Errorf("control: gaze: minimum saccade %s is negative", c.MinSaccade)
+	case c.DeadBand < 0 || c.DeadBand > 10*physic.Degree:
+		return fmt.Errorf("control: gaze: dead band %s outside [0°, 10°]", c.DeadBand)
 	case !(c.PursuitMinSpeedDegS > 0):
 		return fmt.Errorf("control: gaze: pursuit speed threshold %v°/s is not positive (+Inf turns pursuit off)", c.PursuitMinSpeedDegS)
 	}
@@ -124,9 +134,14 @@ type Gaze struct {
 	// fixation has had its correction.
 	correcting, corrected bool
 	traj                  Trajectory
-	lastHead              device.Pose
-	lastT                 time.Duration
-	stillFor              time.Duration // how long the head has not moved, in flight
+	seen                  bool // an observation has arrived
+	// via: the saccade in flight goes beyond its target to beat the
+	// servos' dead band, and then on to final.
+	via      bool
+	final    device.Pose
+	lastHead device.Pose
+	lastT    time.Duration
+	stillFor time.Duration // how long the head has not moved, in flight
 
 	// Pursuit: the fixated blob's last position and time, its velocity
 	// (°/s, smoothed) from velN estimates.
@@ -166,7 +181,8 @@ func (g *Gaze) track(obs *Observation) {
 	g.lastLocal, g.lastLocalT = [2]float64{lp, lt}, obs.Captured
 }
 
-// NewGaze returns a state machine that starts fixating at time zero.
+// NewGaze returns a state machine that starts fixating at its first
+// observation.
 func NewGaze(cfg GazeConfig) (*Gaze, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -206,8 +222,13 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		if !landed && now-g.since < g.cfg.SaccadeLimit {
 			return g.traj.At(now), true, Event{} // the next set-point of the trajectory
 		}
+		if landed && g.via { // beyond the target: now back onto it
+			g.via, g.target, g.stillFor = false, g.final, 0
+			g.traj = NewTrajectory(head, g.final, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
+			return g.traj.At(now), true, Event{}
+		}
 		if landed || now-g.since >= g.cfg.SaccadeLimit {
-			g.phase, g.since = Fixating, now
+			g.phase, g.since, g.via = Fixating, now, false
 			if g.correcting { // the same fixation goes on, re-centred
 				g.correcting = false
 				return device.Pose{}, false, Event{}
@@ -215,6 +236,14 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			return device.Pose{}, false, Event{Kind: FixationStart, Time: now, Pose: head}
 		}
 	case Fixating:
+		if obs != nil && !g.seen {
+			// The first fixation begins when vision does: dwell and the
+			// wait for a moving blob count from the first frame.
+			g.seen = true
+			if !g.moved {
+				g.since = now
+			}
+		}
 		if obs != nil && obs.Captured >= g.since {
 			g.track(obs)
 		}
@@ -250,8 +279,10 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			g.corrected = true
 			if d >= device.AngleDeg(g.cfg.CorrectMin) && d <= 4*device.AngleDeg(g.cfg.MinSaccade) {
 				g.phase, g.since, g.target, g.correcting, g.moved, g.stillFor = Saccading, now, obs.Target.Local, true, true, 0
+				g.final = g.target
+				g.target, g.via = g.beyondDeadBand(head, g.final)
 				g.traj = NewTrajectory(head, g.target, now, g.cfg.MaxSpeedDegS, g.cfg.MaxAccelDegS2)
-				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: g.target}
+				return g.traj.At(now), true, Event{Kind: CorrectionStart, Time: now, Pose: g.final}
 			}
 		}
 		if now-g.since < g.cfg.Dwell || obs == nil || !obs.Target.Valid {
@@ -278,6 +309,24 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		return g.traj.At(now), true, Event{Kind: SaccadeStart, Time: now, Pose: t}
 	}
 	return device.Pose{}, false, Event{}
+}
+
+// beyondDeadBand returns where a small move from head to target should go
+// first: on each axis where it is under 1.5 dead bands (but not nil), 1.5
+// dead bands beyond target; via is false when no axis needs it.
+func (g *Gaze) beyondDeadBand(head, target device.Pose) (p device.Pose, via bool) {
+	db := 1.5 * device.AngleDeg(g.cfg.DeadBand)
+	hp, ht := head.Deg()
+	tp, tt := target.Deg()
+	beyond := func(h, t float64) float64 {
+		if d := t - h; d != 0 && math.Abs(d) < db {
+			via = true
+			return t + math.Copysign(db, d)
+		}
+		return t
+	}
+	vp, vt := beyond(hp, tp), beyond(ht, tt)
+	return device.PoseDeg(vp, vt), via
 }
 
 func (g *Gaze) targetDeg(head device.Pose) (p1, t1, p2, t2 float64) {

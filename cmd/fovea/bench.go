@@ -134,7 +134,13 @@ func benchSize(w, h, ch int, per time.Duration) (map[string]stageResult, error) 
 
 	m, _ := device.NewCameraModel(w, h, device.DegAngle(60))
 	limits := device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-60), TiltMax: device.DegAngle(60)}
-	att, err := control.NewAttention(control.DefaultAttention, m, limits)
+	full := foveate.DefaultConfig
+	full.MaxRadius = math.Hypot(float64(w), float64(h)) // the pipeline's: any fixation reaches the far corner
+	fg, err := foveate.NewGeometry(full)
+	if err != nil {
+		return nil, err
+	}
+	att, err := control.NewAttention(control.DefaultAttention, m, limits, foveate.New(fg))
 	if err != nil {
 		return nil, err
 	}

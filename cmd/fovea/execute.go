@@ -36,11 +36,9 @@ func execute(ctx context.Context, p *fovea.Pipeline, cfg fovea.Config, c *common
 		}
 		p.Sink = enc
 		srv := preview.NewServer(b, func() any { return p.Status() }, log)
-		if p.Retina != nil {
-			rb := preview.NewBroadcaster()
-			enc.EnableRetina(rb, p.Retina)
-			srv.AddStream("/retina.mjpg", rb)
-		}
+		rb := preview.NewBroadcaster()
+		enc.EnableRetina(rb, p.Attention.Retina())
+		srv.AddStream("/retina.mjpg", rb)
 		wg.Add(2)
 		go func() {
 			defer wg.Done()

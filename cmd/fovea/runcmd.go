@@ -128,15 +128,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log.Info("camera open", "source", cfg.Camera.Source, "size", fmt.Sprintf("%dx%d", f.Width, f.Height), "hfov", cfg.Camera.HFOV.Angle.String())
-	ret, err := fovea.NewRetina(cfg.Retina, m)
-	if err != nil {
-		return err
-	}
 	cat, err := fovea.NewCategorizer(cfg.Categorizer)
 	if err != nil {
 		return err
 	}
-	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log, Retina: ret,
+	p := &fovea.Pipeline{Camera: cam, Head: head, Model: m, Attention: att, Gaze: gz, Clock: sim.NewWallClock(), Log: log,
 		Categorizer: cat, PatchDeg: cfg.Categorizer.Patch.Deg(), TaskBias: cfg.Attention.TaskBias,
 		ParkPose: device.Pose{Pan: cfg.Head.ParkPan.Angle, Tilt: cfg.Head.ParkTilt.Angle}}
 	return execute(ctx, p, cfg, &c, log, false)

@@ -1,0 +1,172 @@
+package control
+
+import (
+	"math"
+
+	"github.com/fovea-vision/fovea/device"
+)
+
+// localMap locates the object at the gaze on the sharp central field: the
+// frame's own pixels within localRadiusDeg of the gaze, which the retina's
+// fovea and inner rings sample at one to a few pixels, averaged over
+// cells of localScale pixels. Its isotropic centre-surround contrast peaks
+// inside a blob that differs from its surround, and the centroid of the
+// cells above half the peak is where a corrective saccade should land and
+// where pursuit follows the blob. The coarse periphery is too coarse for
+// that: near the fovea a blob straddles many cortical cells, and the
+// rings it covers change with every small movement of the gaze.
+type localMap struct {
+	scale    int // frame pixels per cell, each way
+	surround int // radius of the surround box, in cells
+	near     int // radius of the search, in cells
+	gw, gh   int // the frame's grid of cells
+
+	x0, y0, w, h int // this frame's window on the grid
+	ch           [3][]float32
+	tmp, sur     []float32
+	loc          []float32
+}
+
+const (
+	localScale    = 8
+	localSurround = 5
+)
+
+func newLocalMap(m device.CameraModel, nearPx float64) *localMap {
+	l := &localMap{scale: localScale, surround: localSurround, near: int(math.Ceil(nearPx / localScale)),
+		gw: m.Width / localScale, gh: m.Height / localScale}
+	side := 2*(l.near+l.surround) + 1
+	n := side * side
+	for i := range l.ch {
+		l.ch[i] = make([]float32, n)
+	}
+	l.tmp, l.sur, l.loc = make([]float32, n), make([]float32, n), make([]float32, n)
+	return l
+}
+
+// blob returns the centre, in frame pixels, of the most contrasting blob
+// within the search radius of pixel (gx, gy), weighting the channels by
+// gains; ok is false when the gaze is off the frame or sees no contrast.
+func (l *localMap) blob(f *device.Frame, gx, gy float64, gains [3]float64) (px, py float64, ok bool) {
+	if !(gx >= 0 && gy >= 0 && gx < float64(l.gw*l.scale) && gy < float64(l.gh*l.scale)) {
+		return 0, 0, false
+	}
+	cx, cy := int(gx)/l.scale, int(gy)/l.scale
+	reach := l.near + l.surround
+	l.x0, l.y0 = max(cx-reach, 0), max(cy-reach, 0)
+	l.w, l.h = min(cx+reach+1, l.gw)-l.x0, min(cy+reach+1, l.gh)-l.y0
+	l.downsample(f)
+	n := l.w * l.h
+	loc := l.loc[:n]
+	clear(loc)
+	for c := range l.ch {
+		if g := gains[c]; g > 0 {
+			l.contrast(l.ch[c][:n], loc, float32(g))
+		}
+	}
+	// The peak within the search radius, then the centroid around it.
+	best, bx, by := float32(0), -1, -1
+	r := l.near
+	for y := max(cy-r, l.y0); y <= min(cy+r, l.y0+l.h-1); y++ {
+		for x := max(cx-r, l.x0); x <= min(cx+r, l.x0+l.w-1); x++ {
+			if (x-cx)*(x-cx)+(y-cy)*(y-cy) > r*r {
+				continue
+			}
+			if v := loc[(y-l.y0)*l.w+x-l.x0]; v > best {
+				best, bx, by = v, x, y
+			}
+		}
+	}
+	if bx < 0 {
+		return 0, 0, false
+	}
+	const win = 6
+	var sw, sx, sy float64
+	for y := max(by-win, l.y0); y <= min(by+win, l.y0+l.h-1); y++ {
+		for x := max(bx-win, l.x0); x <= min(bx+win, l.x0+l.w-1); x++ {
+			if v := loc[(y-l.y0)*l.w+x-l.x0]; v >= best/2 {
+				sw += float64(v)
+				sx += float64(v) * l.cellCentre(x)
+				sy += float64(v) * l.cellCentre(y)
+			}
+		}
+	}
+	return sx / sw, sy / sw, true
+}
+
+func (l *localMap) cellCentre(i int) float64 {
+	return float64(i*l.scale) + float64(l.scale-1)/2
+}
+
+// downsample averages the window's cells into the opponent channels.
+func (l *localMap) downsample(f *device.Frame) {
+	s := l.scale
+	inv := 1 / float32(s*s*255)
+	I, RG, BY := l.ch[0], l.ch[1], l.ch[2]
+	for cy := 0; cy < l.h; cy++ {
+		for cx := 0; cx < l.w; cx++ {
+			var sb, sg, sr int
+			for y := (l.y0 + cy) * s; y < (l.y0+cy)*s+s; y++ {
+				row := f.Pix[y*f.Stride+(l.x0+cx)*s*f.Channels:]
+				if f.Channels == 1 {
+					for x := 0; x < s; x++ {
+						v := int(row[x])
+						sb, sg, sr = sb+v, sg+v, sr+v
+					}
+					continue
+				}
+				for x := 0; x < 3*s; x += 3 {
+					sb += int(row[x])
+					sg += int(row[x+1])
+					sr += int(row[x+2])
+				}
+			}
+			b, g, r := float32(sb)*inv, float32(sg)*inv, float32(sr)*inv
+			i := cy*l.w + cx
+			I[i] = (r + g + b) / 3
+			RG[i] = r - g
+			BY[i] = b - (r+g)/2
+		}
+	}
+}
+
+// contrast adds one channel's isotropic centre-surround contrast to loc,
+// normalised as accumulateContrast does.
+func (l *localMap) contrast(c, loc []float32, gain float32) {
+	n := len(c)
+	r := l.surround
+	boxBlur1D(c, l.tmp[:n], r, l.w, l.h, 1, l.w) // along columns
+	boxBlur1D(l.tmp[:n], l.sur[:n], r, 1, l.w, l.w, l.h)
+	var mx float32
+	for i, v := range c {
+		d := abs32(v - l.sur[i])
+		l.sur[i] = d
+		mx = max(mx, d)
+	}
+	if mx < 1e-4 {
+		return
+	}
+	k := gain / mx
+	for i, d := range l.sur[:n] {
+		loc[i] += d * k
+	}
+}
+
+// boxBlur1D writes the mean of src over 2r+1 cells along one axis (step
+// apart, n of them per line; lines stride apart, count lines), clamped at
+// the ends, into dst: running sums, O(1) per cell.
+func boxBlur1D(src, dst []float32, r, step, n, stride, count int) {
+	norm := 1 / float32(2*r+1)
+	for l := 0; l < count; l++ {
+		base := l * stride
+		at := func(i int) float32 { return src[base+min(max(i, 0), n-1)*step] }
+		var sum float32
+		for i := -r; i <= r; i++ {
+			sum += at(i)
+		}
+		for i := 0; i < n; i++ {
+			dst[base+i*step] = sum * norm
+			sum += at(i+r+1) - at(i-r)
+		}
+	}
+}
