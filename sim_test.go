@@ -67,7 +67,9 @@ func TestLockstepSearch(t *testing.T) {
 		if r.ObjectsFixated < 5 {
 			t.Errorf("seed %d: %d distinct objects fixated, want at least 5", seed, r.ObjectsFixated)
 		}
-		if r.Fixations < 10 || r.Saccades < r.Fixations {
+		// Every fixation follows a saccade, but the first may follow a
+		// correction from the rest pose, which counts as no saccade.
+		if r.Fixations < 10 || r.Saccades < r.Fixations-1 {
 			t.Errorf("seed %d: %d fixations after %d saccades", seed, r.Fixations, r.Saccades)
 		}
 	}

@@ -118,14 +118,14 @@ type Attention struct {
 	offX, offY []float64 // per cell: centre relative to the fixation, pixels
 	valid      []float32 // per cell: 1 where the cell saw the frame
 	ch         [3][]float32
-	// Prefix sums along rings (wedge steps −1, 0, +1 per ring) and around
-	// wedges, of values and of valid counts: the mean over any line of
-	// cells is two lookups.
-	pre, cnt   [3][]float32
-	preW, cntW []float32
-	blob       []float32
-	sal        []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
-	ior        *IORMap
+	// taps lists, per surround scale and image axis (horizontal,
+	// vertical), the cells on the line through each cell, 2k+1 of them
+	// (−1 where the line leaves the periphery): cell i's line is
+	// taps[s][axis][i*(2k+1):][:2k+1].
+	taps [2][2][]int32
+	blob []float32
+	sal  []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
+	ior  *IORMap
 	// Inhibition accrues only once the head has left its rest pose: where
 	// it happens to start was never chosen by attention.
 	rest     device.Pose
@@ -177,7 +177,6 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	buf := func() []float32 { return make([]float32, n) }
 	a := &Attention{cfg: cfg, model: m, limits: limits, ret: r, geom: g, rings: rings, wedges: wedges,
 		offX: make([]float64, n), offY: make([]float64, n), valid: buf(),
-		preW: make([]float32, rings*(wedges+1)), cntW: make([]float32, rings*(wedges+1)),
 		blob: buf(), sal: buf(),
 		ior:     NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
 		seen:    NewIORMap(60*time.Second, 10),
@@ -185,7 +184,6 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 		novelty: cfg.Novelty}
 	for i := range a.ch {
 		a.ch[i] = buf()
-		a.pre[i], a.cnt[i] = buf(), buf()
 	}
 	a.nearPx = m.FocalPx() * math.Tan(localRadiusDeg*math.Pi/180)
 	a.mark, a.stack = make([]bool, n), make([]int32, 0, n)
@@ -203,7 +201,46 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 			a.offX[cr*wedges+cw], a.offY[cr*wedges+cw] = sx/float64(num), sy/float64(num)
 		}
 	}
+	for sc, kk := range cfg.Surround {
+		for axis := range a.taps[sc] {
+			if kk == 0 {
+				continue
+			}
+			L := 2*kk + 1
+			t := make([]int32, n*L)
+			for i := 0; i < n; i++ {
+				// One step is the cell's size: its spacing round the ring.
+				step := math.Hypot(a.offX[i], a.offY[i]) * 2 * math.Pi / float64(wedges)
+				for j := -kk; j <= kk; j++ {
+					dx, dy := a.offX[i], a.offY[i]
+					if axis == 0 {
+						dx += float64(j) * step
+					} else {
+						dy += float64(j) * step
+					}
+					t[i*L+j+kk] = a.cellAt(dx, dy)
+				}
+			}
+			a.taps[sc][axis] = t
+		}
+	}
 	return a, nil
+}
+
+// cellAt is the saliency cell at offset (dx, dy) pixels from the
+// fixation, or −1 off the periphery.
+func (a *Attention) cellAt(dx, dy float64) int32 {
+	g, k := a.geom, a.cfg.Coarse
+	ri := int(math.Floor(g.RingCoord(math.Hypot(dx, dy))))
+	if ri < g.FoveaRings || ri >= g.Rings {
+		return -1
+	}
+	theta := math.Atan2(-dy, dx)
+	if theta < 0 {
+		theta += 2 * math.Pi
+	}
+	j := int(theta*float64(g.Wedges)/(2*math.Pi)) % g.Wedges
+	return int32((ri-g.FoveaRings)/k*a.wedges + j/k)
 }
 
 // IOR exposes the inhibition-of-return map.
@@ -298,7 +335,7 @@ func (a *Attention) attended(gaze device.Pose) bool {
 }
 
 // opponent turns the coarse image into intensity, red–green and
-// blue–yellow in [−1, 1], and the valid cells' prefix counts.
+// blue–yellow in [−1, 1], and marks the valid cells.
 func (a *Attention) opponent() {
 	im := &a.coarse
 	I, RG, BY := a.ch[0], a.ch[1], a.ch[2]
@@ -320,40 +357,41 @@ func (a *Attention) opponent() {
 		RG[i] = r - g
 		BY[i] = b - (r+g)/2
 	}
-	for d := range a.cnt {
-		a.prefixRings(a.cnt[d], a.valid, d-1)
-	}
-	a.prefixWedges(a.cntW, a.valid)
 }
 
 // contrast adds one channel's blob contrast to the saliency map: the
-// smallest of the contrasts against the surround along four lines through
-// the cell — radial, tangential and the two diagonals — so that an edge,
-// which matches its surround along itself, drops out while a compact blob
-// differs along all four. It is the largest over the surround scales.
+// smaller of the contrasts against the surround along the image's
+// horizontal and vertical lines through the cell, each 2k+1 cells long
+// (the cell's size growing with eccentricity). A compact blob differs from
+// both, while an edge — a skyline, a horizon, a table's border — matches
+// its surround along its own direction and drops out. It is the largest
+// over the surround scales.
 func (a *Attention) contrast(v []float32, gain float32) {
-	for d := range a.pre {
-		a.prefixRings(a.pre[d], v, d-1)
-	}
-	a.prefixWedges(a.preW, v)
 	clear(a.blob)
-	W := a.wedges
-	for _, k := range a.cfg.Surround {
+	for sc, k := range a.cfg.Surround {
 		if k == 0 {
 			continue
 		}
-		for r := 0; r < a.rings; r++ {
-			for w := 0; w < W; w++ {
-				i := r*W + w
-				if a.valid[i] == 0 {
-					continue
+		L := 2*k + 1
+		h, vt := a.taps[sc][0], a.taps[sc][1]
+		for i, c := range v {
+			if a.valid[i] == 0 {
+				continue
+			}
+			m := float32(math.MaxFloat32)
+			for _, line := range [2][]int32{h[i*L : i*L+L], vt[i*L : i*L+L]} {
+				var sum, n float32
+				for _, j := range line {
+					if j >= 0 {
+						sum += v[j]
+						n += a.valid[j]
+					}
 				}
-				c := v[i]
-				m := abs32(c - a.lineWedges(a.preW, r, w, k)/a.lineWedges(a.cntW, r, w, k))
-				for d := range a.pre {
-					s, n := a.lineRings(a.pre[d], r, w, d-1, k), a.lineRings(a.cnt[d], r, w, d-1, k)
-					m = min(m, abs32(c-s/n))
+				if n > 0 {
+					m = min(m, abs32(c-sum/n))
 				}
+			}
+			if m < math.MaxFloat32 {
 				a.blob[i] = max(a.blob[i], m)
 			}
 		}
@@ -370,61 +408,6 @@ func wrap(w, n int) int {
 		w += n
 	}
 	return w
-}
-
-// prefixRings writes into dst the sums of x along lines that step one ring
-// out and dw wedges round per step, from the innermost ring to each cell.
-func (a *Attention) prefixRings(dst, x []float32, dw int) {
-	W := a.wedges
-	copy(dst[:W], x[:W])
-	for r := 1; r < a.rings; r++ {
-		row, prev, xr := dst[r*W:(r+1)*W], dst[(r-1)*W:r*W], x[r*W:(r+1)*W]
-		for w := range row {
-			row[w] = xr[w] + prev[wrap(w-dw, W)]
-		}
-	}
-}
-
-// lineRings is the sum over the cells within k steps of (r, w) on its line
-// of prefix sums P (dw wedges per ring), clipped to the map's rings.
-func (a *Attention) lineRings(P []float32, r, w, dw, k int) float32 {
-	W := a.wedges
-	top := min(r+k, a.rings-1)
-	s := P[top*W+wrap(w+(top-r)*dw, W)]
-	if b := r - k - 1; b >= 0 {
-		s -= P[b*W+wrap(w-(k+1)*dw, W)]
-	}
-	return s
-}
-
-// prefixWedges writes the running sums of each ring of x, W+1 per ring
-// (starting at 0), into dst.
-func (a *Attention) prefixWedges(dst, x []float32) {
-	W := a.wedges
-	for r := 0; r < a.rings; r++ {
-		q, xr := dst[r*(W+1):(r+1)*(W+1)], x[r*W:(r+1)*W]
-		q[0] = 0
-		for w, v := range xr {
-			q[w+1] = q[w] + v
-		}
-	}
-}
-
-// lineWedges is the sum over the wedges within k of w, all the way round,
-// on ring r of prefix sums Q; 2k+1 must not exceed the wedges.
-func (a *Attention) lineWedges(Q []float32, r, w, k int) float32 {
-	W := a.wedges
-	q := Q[r*(W+1) : (r+1)*(W+1)]
-	at := func(i int) float32 { // the sum of x[0:i], extended round the ring
-		switch {
-		case i < 0:
-			return q[i+W] - q[W]
-		case i > W:
-			return q[W] + q[i-W]
-		}
-		return q[i]
-	}
-	return at(w+k+1) - at(w-k)
 }
 
 // accumulateContrast adds one channel's contrast map d to the saliency

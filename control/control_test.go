@@ -321,6 +321,15 @@ func TestGazeCorrectionCountsAsMoved(t *testing.T) {
 	if !g.Moved() {
 		t.Fatal("a corrective saccade does not count as a set-point")
 	}
+	// No landing announced the fixation at the rest pose: this correction's
+	// landing does, so that the object it centres counts as fixated.
+	var ev Event
+	for now := 90; now < 400 && ev.Kind == NoEvent; now += 10 {
+		_, _, ev = g.Update(time.Duration(now)*time.Millisecond, device.PoseDeg(1, 0), near)
+	}
+	if ev.Kind != FixationStart || ev.Pose != device.PoseDeg(1, 0) {
+		t.Fatalf("the first correction's landing: %+v, want a fixation", ev)
+	}
 }
 
 func TestMinimumJerkTrajectory(t *testing.T) {

@@ -6,9 +6,10 @@
 // of rings × wedges that grow with eccentricity, as receptive fields do,
 // the fovea left out. The map is centre-surround contrast of intensity and
 // two colour-opponent channels, each with a top-down gain, measured in
-// cortical coordinates at two surround scales: the smallest of the
-// contrasts along four lines through a cell (radial, tangential and the
-// two diagonals), so that edges drop out and compact blobs stand out. It
+// cortical coordinates at two surround scales: the smaller of the
+// contrasts along the image's horizontal and vertical lines through a cell
+// (sampled on the map, the steps growing with the cells), so that edges
+// such as a horizon drop out and compact blobs stand out. It
 // is weighted by maps kept in world angles so that they stay put when the
 // head moves — inhibition of return ([IORMap]), the novelty of directions
 // the head has not looked from, and a task bias set by [Attention.Bias] —

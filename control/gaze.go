@@ -135,6 +135,7 @@ type Gaze struct {
 	correcting, corrected bool
 	traj                  Trajectory
 	seen                  bool // an observation has arrived
+	announced             bool // the current fixation began with a FixationStart
 	// via: the saccade in flight goes beyond its target to beat the
 	// servos' dead band, and then on to final.
 	via      bool
@@ -229,10 +230,14 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 		}
 		if landed || now-g.since >= g.cfg.SaccadeLimit {
 			g.phase, g.since, g.via = Fixating, now, false
-			if g.correcting { // the same fixation goes on, re-centred
+			if g.correcting && g.announced { // the same fixation goes on, re-centred
 				g.correcting = false
 				return device.Pose{}, false, Event{}
 			}
+			// A landing begins a fixation; so does the first correction
+			// from where the head rested before its first saccade, which
+			// no landing announced.
+			g.correcting, g.announced = false, true
 			return device.Pose{}, false, Event{Kind: FixationStart, Time: now, Pose: head}
 		}
 	case Fixating:
