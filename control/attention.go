@@ -114,6 +114,7 @@ type Attention struct {
 	mark   []bool  // the centroid's flood fill
 	stack  []int32
 	local  *localMap
+	mem    *salienceMemory
 
 	offX, offY []float64 // per cell: centre relative to the fixation, pixels
 	valid      []float32 // per cell: 1 where the cell saw the frame
@@ -188,6 +189,7 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	a.nearPx = m.FocalPx() * math.Tan(localRadiusDeg*math.Pi/180)
 	a.mark, a.stack = make([]bool, n), make([]int32, 0, n)
 	a.local = newLocalMap(m, a.nearPx)
+	a.mem = newSalienceMemory(cfg.IORDecay)
 	for cr := 0; cr < rings; cr++ {
 		for cw := 0; cw < wedges; cw++ {
 			var sx, sy float64
@@ -302,7 +304,7 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 			a.contrast(a.ch[c], float32(g))
 		}
 	}
-	t := a.selectWinner(f.Pose)
+	t := a.selectWinner(f.Pose, stable, now)
 	if lx, ly, ok := a.local.blob(f, x, y, a.cfg.ChannelGains); ok {
 		pd, td := a.model.PixelToWorld(lx, ly, f.Pose)
 		t.Local, t.LocalValid = a.limits.Clamp(device.PoseDeg(pd, td)), true
@@ -437,7 +439,8 @@ const minSalience = 0.01
 
 // selectWinner weights saliency by inhibition and reachability and returns
 // the centroid of the winning blob.
-func (a *Attention) selectWinner(cam device.Pose) Target {
+func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration) Target {
+	a.mem.begin(now)
 	rot := device.NewRotation(cam)
 	f := a.model.FocalPx()
 	cx, cy := a.model.Centre()
@@ -461,23 +464,57 @@ func (a *Attention) selectWinner(cam device.Pose) Target {
 			a.sal[i] = 0
 			continue
 		}
-		inh, novel := 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
-		g := inh * (1 + a.novelty*novel)
-		if a.biased {
-			g *= math.Exp(a.bias.At(pd, td))
+		if stable {
+			a.mem.see(pd, td, a.sal[i]/mx)
 		}
+		g, inh, novel := a.weight(pd, td)
 		a.sal[i] = a.sal[i]*float32(g) + drive*float32(inh*novel)
 		if a.sal[i] > best {
 			best, bi = a.sal[i], i
 		}
 	}
-	if bi < 0 || mx <= 0 || best < minSalience*mx {
+	if mx <= 0 {
+		return Target{}
+	}
+	// A blob remembered out of view may beat everything in view.
+	mbest, mi := float64(best/mx), int32(-1)
+	for _, i := range a.mem.live {
+		v, pd, td := a.mem.at(i)
+		if v*(1+a.novelty) <= mbest || !a.limits.Contains(device.PoseDeg(pd, td)) {
+			continue
+		}
+		if x, y, ok := a.model.WorldToPixel(pd, td, cam); ok && x >= 0 && y >= 0 && x < W && y < H {
+			continue // in view: the view decides
+		}
+		if g, _, _ := a.weight(pd, td); v*g > mbest {
+			mbest, mi = v*g, i
+		}
+	}
+	if mi >= 0 {
+		_, pd, td := a.mem.at(mi)
+		p := a.limits.Clamp(device.PoseDeg(pd, td))
+		x, y, _ := a.model.WorldToPixel(pd, td, cam)
+		return Target{Valid: true, Pose: p, X: x, Y: y, Salience: min(1, mbest)}
+	}
+	if bi < 0 || best < minSalience*mx {
 		return Target{} // nothing left worth a look
 	}
 	px, py := a.centroid(a.sal, bi, best)
 	pd, td := a.model.PixelToWorld(px, py, cam)
 	p := a.limits.Clamp(device.PoseDeg(pd, td))
 	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: min(1, float64(best/mx))}
+}
+
+// weight is the factor by which inhibition, novelty and the task bias
+// multiply the saliency of direction (pd, td), with the inhibition's
+// complement and the novelty it used.
+func (a *Attention) weight(pd, td float64) (g, inh, novel float64) {
+	inh, novel = 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
+	g = inh * (1 + a.novelty*novel)
+	if a.biased {
+		g *= math.Exp(a.bias.At(pd, td))
+	}
+	return g, inh, novel
 }
 
 // centroid is the weighted centre, in frame pixels, of the blob of map m
