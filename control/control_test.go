@@ -591,3 +591,39 @@ func TestAttentionNoveltyDrive(t *testing.T) {
 		}
 	}
 }
+
+// A blob seen in the periphery stays a candidate once the head has turned
+// away from it: attention targets its remembered direction, out of view,
+// over the plain texture in view; without that glimpse it picks something
+// in view.
+func TestAttentionRemembersOutOfView(t *testing.T) {
+	m := model(t)
+	seenPan, seenTilt := m.PixelToWorld(280, 120, device.Pose{})
+	glimpse := scene(m, [2]int{280, 120})
+	away := scene(m)
+	away.Pose = device.PoseDeg(-40, 0)
+	for _, remember := range []bool{true, false} {
+		a, err := newAttention(DefaultAttention, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if remember {
+			if _, err := a.Process(glimpse, device.Pose{}, true, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tgt, err := a.Process(away, away.Pose, true, 100*time.Millisecond)
+		if err != nil || !tgt.Valid {
+			t.Fatalf("%+v, %v", tgt, err)
+		}
+		p, tl := tgt.Pose.Deg()
+		d := device.AngularDistanceDeg(p, tl, seenPan, seenTilt)
+		inView := tgt.X >= 0 && tgt.X < float64(m.Width)
+		if remember && (d > 1.5 || inView) {
+			t.Errorf("after the glimpse: target %+v, %.1f° from the disc at (%.1f°, %.1f°)", tgt, d, seenPan, seenTilt)
+		}
+		if !remember && !inView {
+			t.Errorf("without the glimpse: target %+v out of view", tgt)
+		}
+	}
+}
