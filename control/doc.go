@@ -13,7 +13,10 @@
 // is weighted by maps kept in world angles so that they stay put when the
 // head moves — inhibition of return ([IORMap]), the novelty of directions
 // the head has not looked from, and a task bias set by [Attention.Bias] —
-// and the winner is the next place to look. The object at the gaze is
+// and the winner is the next place to look. A memory of salience in world
+// angles keeps blobs glimpsed in the periphery as candidates once they are
+// out of view, weighted the same way, so that the search comes back for
+// them. The object at the gaze is
 // located on the sharp central field (the frame's pixels within 5° of the
 // gaze), where corrective saccades and pursuit aim.
 //

@@ -28,7 +28,7 @@ const memoryFloor = 0.05
 
 func newSalienceMemory(tau time.Duration) *salienceMemory {
 	return &salienceMemory{v: make([]float32, iorRows*iorCols), frame: make([]uint32, iorRows*iorCols),
-		in: make([]bool, iorRows*iorCols), live: make([]int32, 0, 1024), scale: 1, tau: tau}
+		in: make([]bool, iorRows*iorCols), live: make([]int32, 0, iorRows*iorCols), scale: 1, tau: tau}
 }
 
 // begin starts a frame at time now: the memory decays, and what this frame
