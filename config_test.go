@@ -68,6 +68,10 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"attention:\n  channel_gains: [0, 0, 0]\n", "attention.channel_gains: [0 0 0]: each in [0, 100], not all 0"},
 		{"attention:\n  task_bias:\n    \"7\": 0\n", "attention.task_bias.7: 0 outside (0, 50]"},
 		{"attention:\n  novelty: -1\n", "attention.novelty: -1 outside [0, 100]"},
+		{"attention:\n  coarse: 3\n", "attention.coarse: 3 must divide retina.wedges (128)"},
+		{"attention:\n  coarse: 0\n", "attention.coarse: 0 outside [1, 16]"},
+		{"retina:\n  wedges: 0\n", "retina.wedges: 0 outside [8, 4096]"},
+		{"gaze:\n  servo_dead_band: -1deg\n", "gaze.servo_dead_band: -1.000° outside [0°, 10°]"},
 		{"camera: &a {}\nhead: *a\n", "aliases are not supported"},
 		{"\t- :", "yaml:"},
 	} {
@@ -101,6 +105,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("sim: {seed: 3, objects: 5, moving: 2}\n"))
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("preview:\n  listen: ':0'\n  quality: 101\n"))
+	f.Add([]byte("retina:\n  wedges: 96\nattention:\n  coarse: 3\ngaze:\n  servo_dead_band: 0.3deg\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 4096 {
 			return
