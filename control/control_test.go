@@ -32,28 +32,38 @@ func model(t testing.TB) device.CameraModel {
 	return m
 }
 
-// scene is a textured gray frame with coloured discs at the given pixels.
+// scene is a textured gray frame with red discs of radius 12 at the given
+// pixels.
 func scene(m device.CameraModel, discs ...[2]int) *device.Frame {
 	var f device.Frame
 	f.Reset(m.Width, m.Height, 3)
+	texture(&f, 20, 7, 5)
+	for _, d := range discs {
+		disc(&f, d[0], d[1], 12, [3]byte{30, 40, 230})
+	}
+	return &f
+}
+
+// texture paints f gray: 110 plus amp·sin(x/px)·cos(y/py).
+func texture(f *device.Frame, amp, px, py float64) {
 	for y := 0; y < f.Height; y++ {
 		for x := 0; x < f.Width; x++ {
-			v := byte(110 + 20*math.Sin(float64(x)/7)*math.Cos(float64(y)/5))
+			v := byte(110 + amp*math.Sin(float64(x)/px)*math.Cos(float64(y)/py))
 			p := f.Pix[y*f.Stride+3*x:]
 			p[0], p[1], p[2] = v, v, v
 		}
 	}
-	for _, d := range discs {
-		for y := d[1] - 12; y <= d[1]+12; y++ {
-			for x := d[0] - 12; x <= d[0]+12; x++ {
-				if (x-d[0])*(x-d[0])+(y-d[1])*(y-d[1]) <= 144 {
-					p := f.Pix[y*f.Stride+3*x:]
-					p[0], p[1], p[2] = 30, 40, 230
-				}
+}
+
+// disc paints a disc of radius r centred on pixel (cx, cy) in colour bgr.
+func disc(f *device.Frame, cx, cy, r int, bgr [3]byte) {
+	for y := cy - r; y <= cy+r; y++ {
+		for x := cx - r; x <= cx+r; x++ {
+			if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= r*r {
+				copy(f.Pix[y*f.Stride+3*x:], bgr[:])
 			}
 		}
 	}
-	return &f
 }
 
 func TestAttentionFindsTheSalientObject(t *testing.T) {
@@ -437,14 +447,7 @@ func TestAttentionTaskBias(t *testing.T) {
 	// A bias set long after the start counts in full when it is set: a
 	// small disc, which loses to a large one, wins once biased at 100 s.
 	g := scene(m, [2]int{90, 120})
-	for y := 112; y <= 128; y++ {
-		for x := 222; x <= 238; x++ {
-			if (x-230)*(x-230)+(y-120)*(y-120) <= 49 {
-				px := g.Pix[y*g.Stride+3*x:]
-				px[0], px[1], px[2] = 30, 40, 230
-			}
-		}
-	}
+	disc(g, 230, 120, 7, [3]byte{30, 40, 230})
 	late, _ := newAttention(DefaultAttention, m, wide)
 	if tgt, _ := late.Process(g, device.Pose{}, false, 0); math.Abs(tgt.X-90) > 10 {
 		t.Fatalf("unbiased, attention picks x=%.0f, want the large disc at x=90", tgt.X)
@@ -473,15 +476,7 @@ func TestAttentionTaskBias(t *testing.T) {
 func TestAttentionChannelGains(t *testing.T) {
 	m := model(t)
 	f := scene(m, [2]int{90, 120})
-	// A bright grey disc at (230, 120).
-	for y := 108; y <= 132; y++ {
-		for x := 218; x <= 242; x++ {
-			if (x-230)*(x-230)+(y-120)*(y-120) <= 144 {
-				p := f.Pix[y*f.Stride+3*x:]
-				p[0], p[1], p[2] = 240, 240, 240
-			}
-		}
-	}
+	disc(f, 230, 120, 12, [3]byte{240, 240, 240}) // bright grey
 	for _, c := range []struct {
 		gains [3]float64
 		wantX float64
@@ -513,13 +508,7 @@ func TestAttentionChannelGains(t *testing.T) {
 func TestAttentionNovelty(t *testing.T) {
 	m := model(t)
 	f := scene(m)
-	for y := 0; y < f.Height; y++ {
-		for x := 0; x < f.Width; x++ {
-			v := byte(110 + 30*math.Sin(float64(x)/13)*math.Cos(float64(y)/11))
-			p := f.Pix[y*f.Stride+3*x:]
-			p[0], p[1], p[2] = v, v, v
-		}
-	}
+	texture(f, 30, 13, 11)
 	pick := func(gain, drive float64, seen *device.Pose) device.Pose {
 		t.Helper()
 		cfg := DefaultAttention
@@ -563,10 +552,7 @@ func TestAttentionNoveltyDrive(t *testing.T) {
 	for i := range f.Pix {
 		f.Pix[i] = 120
 	}
-	disc := scene(m, [2]int{160, 120})
-	for y := 100; y < 140; y++ { // the disc alone, on a blank frame
-		copy(f.Pix[y*f.Stride+3*140:y*f.Stride+3*180], disc.Pix[y*disc.Stride+3*140:])
-	}
+	disc(&f, 185, 120, 12, [3]byte{30, 40, 230}) // the disc alone, 5° right (outside the fovea), on a blank frame
 	for _, drive := range []float64{0.2, 0} {
 		cfg := DefaultAttention
 		cfg.Novelty, cfg.NoveltyDrive = 0, drive
