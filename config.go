@@ -125,9 +125,10 @@ type AttentionConfig struct {
 	// Novelty raises the saliency of directions the head has not looked
 	// from, up to 1+novelty times (0: off).
 	Novelty float64 `yaml:"novelty"`
-	// NoveltyDrive: unexplored directions draw the head by this fraction of
-	// the frame's strongest saliency even where they are blank (0: off).
-	NoveltyDrive float64 `yaml:"novelty_drive"`
+	// Explore: directions in view draw the head, even where they are blank,
+	// by this fraction of the frame's strongest saliency times the share of
+	// a view there that would show reach not in view for a minute (0: off).
+	Explore float64 `yaml:"explore"`
 	// ChannelGains weight intensity, red–green and blue–yellow contrast:
 	// a top-down bias toward features.
 	ChannelGains []float64 `yaml:"channel_gains"`
@@ -187,7 +188,7 @@ func DefaultConfig() Config {
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
 		Safety:      SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:      RetinaConfig{Wedges: 128},
-		Attention:   AttentionConfig{Coarse: 2, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 3, NoveltyDrive: 0.2, ChannelGains: []float64{1, 1, 1}},
+		Attention:   AttentionConfig{Coarse: 2, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 1, Explore: 1.5, ChannelGains: []float64{1, 1, 1}},
 		Gaze:        GazeConfig{Dwell: 200 * time.Millisecond, PursuitMinSpeed: 8, ServoDeadBand: deg(0.45)},
 		Categorizer: CategorizerConfig{Enabled: true, Model: "digits", Patch: deg(3.2)},
 		Preview:     PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
@@ -453,7 +454,7 @@ func (c *Config) Validate() error {
 	check(a.IORSigma.Deg() > 0 && a.IORSigma.Deg() <= 45, "attention.ior_sigma", "%s outside (0°, 45°]", a.IORSigma.Angle)
 	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
 	check(a.Novelty >= 0 && a.Novelty <= 100, "attention.novelty", "%v outside [0, 100]", a.Novelty)
-	check(a.NoveltyDrive >= 0 && a.NoveltyDrive <= 1, "attention.novelty_drive", "%v outside [0, 1]", a.NoveltyDrive)
+	check(a.Explore >= 0 && a.Explore <= 10, "attention.explore", "%v outside [0, 10]", a.Explore)
 	if check(len(a.ChannelGains) == 3, "attention.channel_gains", "%d values, want 3 (intensity, red–green, blue–yellow)", len(a.ChannelGains)) {
 		check(a.ChannelGains[0] >= 0 && a.ChannelGains[1] >= 0 && a.ChannelGains[2] >= 0 &&
 			a.ChannelGains[0] <= 100 && a.ChannelGains[1] <= 100 && a.ChannelGains[2] <= 100 &&

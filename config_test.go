@@ -68,6 +68,7 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"attention:\n  channel_gains: [0, 0, 0]\n", "attention.channel_gains: [0 0 0]: each in [0, 100], not all 0"},
 		{"attention:\n  task_bias:\n    \"7\": 0\n", "attention.task_bias.7: 0 outside (0, 50]"},
 		{"attention:\n  novelty: -1\n", "attention.novelty: -1 outside [0, 100]"},
+		{"attention:\n  explore: 11\n", "attention.explore: 11 outside [0, 10]"},
 		{"attention:\n  coarse: 3\n", "attention.coarse: 3 must divide retina.wedges (128)"},
 		{"attention:\n  coarse: 0\n", "attention.coarse: 0 outside [1, 16]"},
 		{"retina:\n  wedges: 0\n", "retina.wedges: 0 outside [8, 4096]"},
@@ -106,6 +107,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("preview:\n  listen: ':0'\n  quality: 101\n"))
 	f.Add([]byte("retina:\n  wedges: 96\nattention:\n  coarse: 3\ngaze:\n  servo_dead_band: 0.3deg\n"))
+	f.Add([]byte("attention:\n  novelty: 2\n  explore: 0.5\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 4096 {
 			return

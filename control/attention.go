@@ -28,12 +28,14 @@ type AttentionConfig struct {
 	// Novelty multiplies the saliency of directions far from every place
 	// the head has looked from by up to 1+Novelty (0: off).
 	Novelty float64
-	// NoveltyDrive adds to each direction its novelty times this fraction
-	// of the frame's strongest saliency: blank, unexplored parts of the
-	// view (a plain sky above the last fixations) draw the head once
-	// everything salient nearby is inhibited, and objects beyond them come
-	// into view (0: off).
-	NoveltyDrive float64
+	// Explore adds to each direction in view its exploration value: this
+	// fraction of the frame's strongest saliency times the share of a view
+	// centred there that would show reach not in view for the last
+	// minute. Blank parts of the view next to unexplored reach (a plain
+	// sky below objects higher up) then draw the head once everything
+	// salient nearby is inhibited, and what lies beyond comes into view
+	// (0: off).
+	Explore float64
 	// ChannelGains weight the intensity, red–green and blue–yellow
 	// channels: a top-down bias toward features (1, 1, 1: none).
 	ChannelGains [3]float64
@@ -43,7 +45,7 @@ type AttentionConfig struct {
 var DefaultAttention = AttentionConfig{
 	Coarse: 2, Surround: [2]int{3, 7}, BorderPx: 16,
 	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
-	Novelty: 3, NoveltyDrive: 0.2, ChannelGains: [3]float64{1, 1, 1},
+	Novelty: 1, Explore: 1.5, ChannelGains: [3]float64{1, 1, 1},
 }
 
 // Validate checks the configuration.
@@ -63,8 +65,8 @@ func (c AttentionConfig) Validate() error {
 		return fmt.Errorf("control: attention: IOR rate %v outside (0, 1]", c.IORRate)
 	case !(c.Novelty >= 0 && c.Novelty <= 100):
 		return fmt.Errorf("control: attention: novelty gain %v outside [0, 100]", c.Novelty)
-	case !(c.NoveltyDrive >= 0 && c.NoveltyDrive <= 1):
-		return fmt.Errorf("control: attention: novelty drive %v outside [0, 1]", c.NoveltyDrive)
+	case !(c.Explore >= 0 && c.Explore <= 10):
+		return fmt.Errorf("control: attention: explore %v outside [0, 10]", c.Explore)
 	}
 	for i, g := range c.ChannelGains {
 		if !(g >= 0 && g <= 100) {
@@ -115,6 +117,10 @@ type Attention struct {
 	stack  []int32
 	local  *localMap
 	mem    *salienceMemory
+	cover  *coverage
+	// halfPan and halfTilt are the view's half extents inside its border,
+	// in degrees: the window coverage.gain weighs.
+	halfPan, halfTilt float64
 
 	offX, offY []float64 // per cell: centre relative to the fixation, pixels
 	valid      []float32 // per cell: 1 where the cell saw the frame
@@ -126,6 +132,7 @@ type Attention struct {
 	taps [2][2][]int32
 	blob []float32
 	sal  []float32 // saliency of blobs (edges suppressed), after inhibition: chooses
+	expl []float32 // exploration value of each cell (AttentionConfig.Explore)
 	ior  *IORMap
 	// Inhibition accrues only once the head has left its rest pose: where
 	// it happens to start was never chosen by attention.
@@ -146,6 +153,10 @@ type Attention struct {
 	bias   *IORMap
 	biased bool
 }
+
+// exploreStale is how long a direction stays explored after it was last
+// in view.
+const exploreStale = 60 * time.Second
 
 // engagedDeg is how far from its rest pose the head must have moved.
 const engagedDeg = 2.5
@@ -178,7 +189,7 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	buf := func() []float32 { return make([]float32, n) }
 	a := &Attention{cfg: cfg, model: m, limits: limits, ret: r, geom: g, rings: rings, wedges: wedges,
 		offX: make([]float64, n), offY: make([]float64, n), valid: buf(),
-		blob: buf(), sal: buf(),
+		blob: buf(), sal: buf(), expl: buf(),
 		ior:     NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
 		seen:    NewIORMap(60*time.Second, 10),
 		bias:    newBiasMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
@@ -190,6 +201,10 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	a.mark, a.stack = make([]bool, n), make([]int32, 0, n)
 	a.local = newLocalMap(m, a.nearPx)
 	a.mem = newSalienceMemory(cfg.IORDecay)
+	a.cover = newCoverage(limits, exploreStale)
+	hfov, vfov := device.AngleDeg(m.HFOV)*math.Pi/180, device.AngleDeg(m.VFOV())*math.Pi/180
+	a.halfPan = math.Atan(math.Tan(hfov/2)*(1-2*float64(cfg.BorderPx)/float64(m.Width))) * 180 / math.Pi
+	a.halfTilt = math.Atan(math.Tan(vfov/2)*(1-2*float64(cfg.BorderPx)/float64(m.Height))) * 180 / math.Pi
 	for cr := 0; cr < rings; cr++ {
 		for cw := 0; cw < wedges; cw++ {
 			var sx, sy float64
@@ -451,7 +466,14 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 	for _, v := range a.sal {
 		mx = max(mx, v)
 	}
-	drive := float32(a.cfg.NoveltyDrive) * mx
+	drive := float32(a.cfg.Explore) * mx
+	if drive > 0 {
+		if stable {
+			a.cover.mark(a.model, cam, bd, now)
+		}
+		a.cover.table(now)
+	}
+	clear(a.expl)
 	for i := range a.sal {
 		px, py := a.fx+a.offX[i], a.fy+a.offY[i]
 		if a.valid[i] == 0 || px < bd || py < bd || px >= W-bd || py >= H-bd {
@@ -467,10 +489,13 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 		if stable {
 			a.mem.see(pd, td, a.sal[i]/mx)
 		}
-		g, inh, novel := a.weight(pd, td)
-		a.sal[i] = a.sal[i]*float32(g) + drive*float32(inh*novel)
-		if a.sal[i] > best {
-			best, bi = a.sal[i], i
+		g, inh := a.weight(pd, td)
+		a.sal[i] *= float32(g)
+		if drive > 0 {
+			a.expl[i] = drive * float32(inh*a.cover.gain(pd, td, a.halfPan, a.halfTilt))
+		}
+		if v := a.sal[i] + a.expl[i]; v > best {
+			best, bi = v, i
 		}
 	}
 	if mx <= 0 {
@@ -486,7 +511,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 		if x, y, ok := a.model.WorldToPixel(pd, td, cam); ok && x >= 0 && y >= 0 && x < W && y < H {
 			continue // in view: the view decides
 		}
-		if g, _, _ := a.weight(pd, td); v*g > mbest {
+		if g, _ := a.weight(pd, td); v*g > mbest {
 			mbest, mi = v*g, i
 		}
 	}
@@ -499,7 +524,12 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 	if bi < 0 || best < minSalience*mx {
 		return Target{} // nothing left worth a look
 	}
-	px, py := a.centroid(a.sal, bi, best)
+	// An object is outlined on its saliency; a blank direction chosen to
+	// explore has no outline, and is looked at where it is.
+	px, py := a.fx+a.offX[bi], a.fy+a.offY[bi]
+	if a.sal[bi] >= a.expl[bi] {
+		px, py = a.centroid(a.sal, bi, a.sal[bi])
+	}
 	pd, td := a.model.PixelToWorld(px, py, cam)
 	p := a.limits.Clamp(device.PoseDeg(pd, td))
 	return Target{Valid: true, Pose: p, X: px, Y: py, Salience: min(1, float64(best/mx))}
@@ -507,14 +537,14 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 
 // weight is the factor by which inhibition, novelty and the task bias
 // multiply the saliency of direction (pd, td), with the inhibition's
-// complement and the novelty it used.
-func (a *Attention) weight(pd, td float64) (g, inh, novel float64) {
-	inh, novel = 1-a.ior.At(pd, td), 1-a.seen.At(pd, td)
-	g = inh * (1 + a.novelty*novel)
+// complement.
+func (a *Attention) weight(pd, td float64) (g, inh float64) {
+	inh = 1 - a.ior.At(pd, td)
+	g = inh * (1 + a.novelty*(1-a.seen.At(pd, td)))
 	if a.biased {
 		g *= math.Exp(a.bias.At(pd, td))
 	}
-	return g, inh, novel
+	return g, inh
 }
 
 // centroid is the weighted centre, in frame pixels, of the blob of map m

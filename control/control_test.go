@@ -509,10 +509,10 @@ func TestAttentionNovelty(t *testing.T) {
 	m := model(t)
 	f := scene(m)
 	texture(f, 30, 13, 11)
-	pick := func(gain, drive float64, seen *device.Pose) device.Pose {
+	pick := func(gain float64, seen *device.Pose) device.Pose {
 		t.Helper()
 		cfg := DefaultAttention
-		cfg.Novelty, cfg.NoveltyDrive = gain, drive
+		cfg.Novelty, cfg.Explore = gain, 0
 		a, err := newAttention(cfg, m, wide)
 		if err != nil {
 			t.Fatal(err)
@@ -531,21 +531,22 @@ func TestAttentionNovelty(t *testing.T) {
 		}
 		return tgt.Pose
 	}
-	plain := pick(0, 0, nil)
+	plain := pick(0, nil)
 	pp, pt := plain.Deg()
-	for _, c := range []struct{ gain, drive float64 }{{3, 0.2}, {3, 0}, {0, 0}} {
-		p, tl := pick(c.gain, c.drive, &plain).Deg()
+	for _, gain := range []float64{3, 1, 0} {
+		p, tl := pick(gain, &plain).Deg()
 		d := device.AngularDistanceDeg(pp, pt, p, tl)
-		if moved := d > 10; moved != (c.gain > 0) {
-			t.Errorf("gain %v, drive %v: the winner is %.1f° from the looked-at one", c.gain, c.drive, d)
+		if moved := d > 10; moved != (gain > 0) {
+			t.Errorf("gain %v: the winner is %.1f° from the looked-at one", gain, d)
 		}
 	}
 }
 
-// The novelty drive draws the head to blank directions it has not looked
-// from once the only object in view is inhibited; without it nothing
-// draws the head.
-func TestAttentionNoveltyDrive(t *testing.T) {
+// Exploration carries the view toward reach it has not shown: with the
+// only object in view inhibited, on a blank frame, the head is drawn up,
+// where the reach extends far beyond the view's top edge, and never down,
+// where it ends just below the view. Without exploration nothing draws it.
+func TestAttentionExplores(t *testing.T) {
 	m := model(t)
 	var f device.Frame
 	f.Reset(m.Width, m.Height, 3)
@@ -553,27 +554,28 @@ func TestAttentionNoveltyDrive(t *testing.T) {
 		f.Pix[i] = 120
 	}
 	disc(&f, 185, 120, 12, [3]byte{30, 40, 230}) // the disc alone, 5° right (outside the fovea), on a blank frame
-	for _, drive := range []float64{0.2, 0} {
+	reach := device.Limits{PanMin: device.DegAngle(-20), PanMax: device.DegAngle(20), TiltMin: device.DegAngle(-5), TiltMax: device.DegAngle(60)}
+	for _, explore := range []float64{1.5, 0} {
 		cfg := DefaultAttention
-		cfg.Novelty, cfg.NoveltyDrive = 0, drive
-		a, err := newAttention(cfg, m, wide)
+		cfg.Novelty, cfg.Explore = 0, explore
+		a, err := newAttention(cfg, m, reach)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for dp := -6.0; dp <= 6; dp += 3 {
-			a.seen.Inhibit(dp, 0, 1)
 			for dt := -6.0; dt <= 6; dt += 3 {
 				a.ior.Inhibit(dp, dt, 1)
 			}
 		}
-		tgt, err := a.Process(&f, device.Pose{}, false, 0)
-		if err != nil {
-			t.Fatal(err)
+		var tgt Target
+		for k := range 2 { // the first frame, still, marks what is in view as explored
+			if tgt, err = a.Process(&f, device.Pose{}, true, time.Duration(k)*33*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
 		}
-		p, tl := tgt.Pose.Deg()
-		far := tgt.Valid && math.Hypot(p, tl) > 10
-		if far != (drive > 0) {
-			t.Errorf("drive %v: target %+v", drive, tgt)
+		_, tl := tgt.Pose.Deg()
+		if up := tgt.Valid && tl > 10; up != (explore > 0) {
+			t.Errorf("explore %v: target %+v", explore, tgt)
 		}
 	}
 }
@@ -588,8 +590,10 @@ func TestAttentionRemembersOutOfView(t *testing.T) {
 	glimpse := scene(m, [2]int{280, 120})
 	away := scene(m)
 	away.Pose = device.PoseDeg(-40, 0)
+	cfg := DefaultAttention
+	cfg.Explore = 0 // the memory alone: exploring would draw the head elsewhere too
 	for _, remember := range []bool{true, false} {
-		a, err := newAttention(DefaultAttention, m, wide)
+		a, err := newAttention(cfg, m, wide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -612,4 +616,35 @@ func TestAttentionRemembersOutOfView(t *testing.T) {
 			t.Errorf("without the glimpse: target %+v out of view", tgt)
 		}
 	}
+}
+
+// Coverage: the whole reach is unexplored at first; a still view marks
+// what it shows, a view beside it overlaps by half, one above shows
+// mostly reach beyond the first view's top edge, and after a minute all
+// of it is unexplored again.
+func TestCoverageGain(t *testing.T) {
+	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-45), TiltMax: device.DegAngle(60)}
+	c := newCoverage(reach, time.Minute)
+	const hp, ht = 28.0, 20.0
+	check := func(what string, pan, tilt, lo, hi float64) {
+		t.Helper()
+		if g := c.gain(pan, tilt, hp, ht); g < lo || g > hi {
+			t.Errorf("%s: gain at (%v°, %v°) is %.2f, want [%v, %v]", what, pan, tilt, g, lo, hi)
+		}
+	}
+	c.table(0)
+	check("nothing seen", 0, 0, 1, 1)
+	check("nothing seen, at the reach's corner", 90, 60, 0.2, 0.3) // a quarter of the window is reach
+	c.mark(m, device.Pose{}, 16, time.Second)
+	c.table(time.Second)
+	check("where it looked", 0, 0, 0, 0.03)
+	check("half a view aside", 28, 0, 0.4, 0.6)
+	check("above", 0, 30, 0.6, 0.8)      // the first view ends near 22°: its window spans 10° to 50°
+	check("far away", -60, -15, 0.95, 1) // its window ends at −30°, beside the first view's
+	c.table(time.Second + time.Minute + time.Millisecond)
+	check("a minute later", 0, 0, 1, 1)
 }

@@ -13,7 +13,12 @@
 // is weighted by maps kept in world angles so that they stay put when the
 // head moves — inhibition of return ([IORMap]), the novelty of directions
 // the head has not looked from, and a task bias set by [Attention.Bias] —
-// and the winner is the next place to look. A memory of salience in world
+// and the winner is the next place to look. Exploration adds to each
+// direction in view what a look there would show of the head's reach that
+// has not been in view for a minute, so that a blank view's edge next to
+// unexplored reach draws the head once what is salient is inhibited, and
+// search covers the whole reach, not only the textured half of the world
+// around the horizon. A memory of salience in world
 // angles keeps blobs glimpsed in the periphery as candidates once they are
 // out of view, weighted the same way, so that the search comes back for
 // them. The object at the gaze is
