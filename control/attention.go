@@ -452,8 +452,11 @@ func (a *Attention) accumulateContrast(dst, d []float32, gain float32) {
 // is inhibited and what is left is noise.
 const minSalience = 0.01
 
-// selectWinner weights saliency by inhibition and reachability and returns
-// the centroid of the winning blob.
+// selectWinner weights saliency by inhibition, novelty, task bias and
+// reachability, adds each direction's exploration value, and returns the
+// centroid of the winning blob (or the winning direction itself when its
+// worth is mostly exploration), unless a remembered blob out of view is
+// worth more.
 func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration) Target {
 	a.mem.begin(now)
 	rot := device.NewRotation(cam)
