@@ -147,7 +147,6 @@ type Attention struct {
 	seen     *IORMap
 	lastSeen device.Pose
 	haveSeen bool
-	novelty  float64
 	// bias holds log task weights in world angles (Bias), decaying like
 	// inhibition; biased is false while it is all zero.
 	bias   *IORMap
@@ -190,10 +189,10 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	a := &Attention{cfg: cfg, model: m, limits: limits, ret: r, geom: g, rings: rings, wedges: wedges,
 		offX: make([]float64, n), offY: make([]float64, n), valid: buf(),
 		blob: buf(), sal: buf(), expl: buf(),
-		ior:     NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
-		seen:    NewIORMap(60*time.Second, 10),
-		bias:    newBiasMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
-		novelty: cfg.Novelty}
+		ior:  NewIORMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
+		seen: NewIORMap(60*time.Second, 10),
+		bias: newBiasMap(cfg.IORDecay, device.AngleDeg(cfg.IORSigma)),
+	}
 	for i := range a.ch {
 		a.ch[i] = buf()
 	}
@@ -351,6 +350,12 @@ func (a *Attention) attended(gaze device.Pose) bool {
 	return a.engaged
 }
 
+// opponentBGR is intensity, red–green and blue–yellow of a colour with
+// components in [0, 1]; the last two are in [−1, 1].
+func opponentBGR(b, g, r float32) (i, rg, by float32) {
+	return (r + g + b) / 3, r - g, b - (r+g)/2
+}
+
 // opponent turns the coarse image into intensity, red–green and
 // blue–yellow in [−1, 1], and marks the valid cells.
 func (a *Attention) opponent() {
@@ -369,10 +374,7 @@ func (a *Attention) opponent() {
 			continue
 		}
 		p := im.Pix[3*i : 3*i+3] // BGR
-		b, g, r := p[0]*inv, p[1]*inv, p[2]*inv
-		I[i] = (r + g + b) / 3
-		RG[i] = r - g
-		BY[i] = b - (r+g)/2
+		I[i], RG[i], BY[i] = opponentBGR(p[0]*inv, p[1]*inv, p[2]*inv)
 	}
 }
 
@@ -508,7 +510,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 	mbest, mi := float64(best/mx), int32(-1)
 	for _, i := range a.mem.live {
 		v, pd, td := a.mem.at(i)
-		if v*(1+a.novelty) <= mbest || !a.limits.Contains(device.PoseDeg(pd, td)) {
+		if v*(1+a.cfg.Novelty) <= mbest || !a.limits.Contains(device.PoseDeg(pd, td)) {
 			continue
 		}
 		if x, y, ok := a.model.WorldToPixel(pd, td, cam); ok && x >= 0 && y >= 0 && x < W && y < H {
@@ -543,7 +545,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 // complement.
 func (a *Attention) weight(pd, td float64) (g, inh float64) {
 	inh = 1 - a.ior.At(pd, td)
-	g = inh * (1 + a.novelty*(1-a.seen.At(pd, td)))
+	g = inh * (1 + a.cfg.Novelty*(1-a.seen.At(pd, td)))
 	if a.biased {
 		g *= math.Exp(a.bias.At(pd, td))
 	}

@@ -121,17 +121,15 @@ func (l *localMap) downsample(f *device.Frame) {
 					sr += int(row[x+2])
 				}
 			}
-			b, g, r := float32(sb)*inv, float32(sg)*inv, float32(sr)*inv
 			i := cy*l.w + cx
-			I[i] = (r + g + b) / 3
-			RG[i] = r - g
-			BY[i] = b - (r+g)/2
+			I[i], RG[i], BY[i] = opponentBGR(float32(sb)*inv, float32(sg)*inv, float32(sr)*inv)
 		}
 	}
 }
 
 // contrast adds one channel's isotropic centre-surround contrast to loc,
-// normalised as accumulateContrast does.
+// scaled to a maximum of gain (only the window's peak matters here, so
+// there is no Itti–Koch weighting of the maps).
 func (l *localMap) contrast(c, loc []float32, gain float32) {
 	n := len(c)
 	r := l.surround
