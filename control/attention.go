@@ -29,12 +29,13 @@ type AttentionConfig struct {
 	// the head has looked from by up to 1+Novelty (0: off).
 	Novelty float64
 	// Explore adds to each direction in view its exploration value: this
-	// fraction of the frame's strongest saliency times the share of a view
-	// centred there that would show reach not in view for the last
-	// minute. Blank parts of the view next to unexplored reach (a plain
-	// sky below objects higher up) then draw the head once everything
-	// salient nearby is inhibited, and what lies beyond comes into view
-	// (0: off).
+	// fraction of the frame's strongest saliency (at least that of one
+	// channel at full contrast, so a view without an object explores
+	// harder) times the share of a view centred there that would show
+	// reach not in view for the last minute. Blank parts of the view next
+	// to unexplored reach (a plain sky below objects higher up) then draw
+	// the head once everything salient nearby is inhibited, and what lies
+	// beyond comes into view (0: off).
 	Explore float64
 	// ChannelGains weight the intensity, red–green and blue–yellow
 	// channels: a top-down bias toward features (1, 1, 1: none).
@@ -199,7 +200,7 @@ func NewAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	a.nearPx = m.FocalPx() * math.Tan(localRadiusDeg*math.Pi/180)
 	a.mark, a.stack = make([]bool, n), make([]int32, 0, n)
 	a.local = newLocalMap(m, a.nearPx)
-	a.mem = newSalienceMemory(cfg.IORDecay)
+	a.mem = newSalienceMemory(memoryDecay)
 	a.cover = newCoverage(limits, exploreStale)
 	hfov, vfov := device.AngleDeg(m.HFOV)*math.Pi/180, device.AngleDeg(m.VFOV())*math.Pi/180
 	a.halfPan = math.Atan(math.Tan(hfov/2)*(1-2*float64(cfg.BorderPx)/float64(m.Width))) * 180 / math.Pi
@@ -263,8 +264,9 @@ func (a *Attention) cellAt(dx, dy float64) int32 {
 func (a *Attention) IOR() *IORMap { return a.ior }
 
 // Saliency returns the last saliency map (after inhibition), rings ×
-// wedges, ring-major from the fovea outwards. The slice is reused by the
-// next Process.
+// wedges, ring-major from the fovea outwards: each channel adds up to its
+// gain, reached by an isolated blob of contrast contrastRef or more. The
+// slice is reused by the next Process.
 func (a *Attention) Saliency() (s []float32, rings, wedges int) { return a.sal, a.rings, a.wedges }
 
 // Retina returns the retina attention samples frames through.
@@ -430,9 +432,12 @@ func wrap(w, n int) int {
 }
 
 // accumulateContrast adds one channel's contrast map d to the saliency
-// map, normalised as Itti and Koch do: scaled to a maximum of 1, then
-// weighted by (1 − mean)² so that maps with a few strong peaks count more
-// than maps with many similar ones.
+// map, normalised as Itti and Koch do, weighted by (1 − mean)² so that
+// maps with a few strong peaks count more than maps with many similar
+// ones, and scaled to a maximum of 1 — but only when its strongest
+// contrast reaches contrastRef. Weaker maps keep their proportion of it,
+// so that saliency is comparable from frame to frame: a view of textured
+// ground alone is not as salient as a view with an object in it.
 func (a *Attention) accumulateContrast(dst, d []float32, gain float32) {
 	var mx, sum float32
 	for _, v := range d {
@@ -443,11 +448,17 @@ func (a *Attention) accumulateContrast(dst, d []float32, gain float32) {
 		return
 	}
 	mean := sum / float32(len(d)) / mx
-	k := gain * (1 - mean) * (1 - mean) / mx
+	k := gain * (1 - mean) * (1 - mean) / max(mx, contrastRef)
 	for i, v := range d {
 		dst[i] += v * k
 	}
 }
+
+// contrastRef is the contrast (intensity or colour-opponent difference
+// from the surround, in [0, 1]) at which a channel's map counts in full.
+// Over 293 views rendered in the simulated world, objects measured 0.35
+// (median) and the most contrasting background of a view 0.12 (median).
+const contrastRef = 0.2
 
 // minSalience is the least weighted saliency, over the map's strongest
 // before weighting, that a winner must have: below it, everything in view
@@ -471,7 +482,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 	for _, v := range a.sal {
 		mx = max(mx, v)
 	}
-	drive := float32(a.cfg.Explore) * mx
+	drive := float32(a.cfg.Explore) * max(mx, 1)
 	if drive > 0 {
 		if stable {
 			a.cover.mark(a.model, cam, bd, now)
@@ -492,7 +503,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 			continue
 		}
 		if stable {
-			a.mem.see(pd, td, a.sal[i]/mx)
+			a.mem.see(pd, td, a.sal[i])
 		}
 		g, inh := a.weight(pd, td)
 		a.sal[i] *= float32(g)
@@ -507,7 +518,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 		return Target{}
 	}
 	// A blob remembered out of view may beat everything in view.
-	mbest, mi := float64(best/mx), int32(-1)
+	mbest, mi := float64(best), int32(-1)
 	for _, i := range a.mem.live {
 		v, pd, td := a.mem.at(i)
 		if v*(1+a.cfg.Novelty) <= mbest || !a.limits.Contains(device.PoseDeg(pd, td)) {
@@ -524,7 +535,7 @@ func (a *Attention) selectWinner(cam device.Pose, stable bool, now time.Duration
 		_, pd, td := a.mem.at(mi)
 		p := a.limits.Clamp(device.PoseDeg(pd, td))
 		x, y, _ := a.model.WorldToPixel(pd, td, cam)
-		return Target{Valid: true, Pose: p, X: x, Y: y, Salience: min(1, mbest)}
+		return Target{Valid: true, Pose: p, X: x, Y: y, Salience: min(1, mbest/float64(mx))}
 	}
 	if bi < 0 || best < minSalience*mx {
 		return Target{} // nothing left worth a look

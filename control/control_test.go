@@ -583,38 +583,92 @@ func TestAttentionExplores(t *testing.T) {
 // A blob seen in the periphery stays a candidate once the head has turned
 // away from it: attention targets its remembered direction, out of view,
 // over the plain texture in view; without that glimpse it picks something
-// in view.
+// in view, and so it does after glimpsing a faint blob, no more salient
+// than background.
 func TestAttentionRemembersOutOfView(t *testing.T) {
 	m := model(t)
 	seenPan, seenTilt := m.PixelToWorld(280, 120, device.Pose{})
 	glimpse := scene(m, [2]int{280, 120})
+	faint := scene(m)
+	disc(faint, 280, 120, 12, [3]byte{104, 104, 122})
 	away := scene(m)
 	away.Pose = device.PoseDeg(-40, 0)
 	cfg := DefaultAttention
 	cfg.Explore = 0 // the memory alone: exploring would draw the head elsewhere too
-	for _, remember := range []bool{true, false} {
+	for _, c := range []struct {
+		name     string
+		seen     *device.Frame
+		remember bool
+	}{{"after the glimpse", glimpse, true}, {"without a glimpse", nil, false}, {"after a faint glimpse", faint, false}} {
 		a, err := newAttention(cfg, m, wide)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if remember {
-			if _, err := a.Process(glimpse, device.Pose{}, true, 0); err != nil {
+		if c.seen != nil {
+			if _, err := a.Process(c.seen, device.Pose{}, true, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
 		tgt, err := a.Process(away, away.Pose, true, 100*time.Millisecond)
 		if err != nil || !tgt.Valid {
-			t.Fatalf("%+v, %v", tgt, err)
+			t.Fatalf("%s: %+v, %v", c.name, tgt, err)
 		}
 		p, tl := tgt.Pose.Deg()
 		d := device.AngularDistanceDeg(p, tl, seenPan, seenTilt)
 		inView := tgt.X >= 0 && tgt.X < float64(m.Width)
-		if remember && (d > 1.5 || inView) {
-			t.Errorf("after the glimpse: target %+v, %.1f° from the disc at (%.1f°, %.1f°)", tgt, d, seenPan, seenTilt)
+		if c.remember && (d > 1.5 || inView) {
+			t.Errorf("%s: target %+v, %.1f° from the disc at (%.1f°, %.1f°)", c.name, tgt, d, seenPan, seenTilt)
 		}
-		if !remember && !inView {
-			t.Errorf("without the glimpse: target %+v out of view", tgt)
+		if !c.remember && !inView {
+			t.Errorf("%s: target %+v out of view", c.name, tgt)
 		}
+	}
+}
+
+// Saliency compares between frames: a faint disc is the most salient thing
+// in its frame, as a strong one is in its own, but its frame's saliency is
+// a fraction of the other's; two strong discs, of different colours, are
+// as salient as each alone.
+func TestAttentionSalienceIsAbsolute(t *testing.T) {
+	m := model(t)
+	peak := func(f *device.Frame) (float32, Target) {
+		t.Helper()
+		cfg := DefaultAttention
+		cfg.Explore = 0
+		a, err := newAttention(cfg, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgt, err := a.Process(f, device.Pose{}, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _, _ := a.Saliency()
+		var mx float32
+		for _, v := range s {
+			mx = max(mx, v)
+		}
+		return mx, tgt
+	}
+	strong, st := peak(scene(m, [2]int{230, 70}))
+	faint := scene(m)
+	disc(faint, 230, 70, 12, [3]byte{104, 104, 122})
+	weak, wt := peak(faint)
+	for _, c := range []struct {
+		name string
+		tgt  Target
+	}{{"strong", st}, {"faint", wt}} {
+		if !c.tgt.Valid || math.Hypot(c.tgt.X-230, c.tgt.Y-70) > 6 {
+			t.Errorf("%s disc: target %+v, want it at (230, 70)", c.name, c.tgt)
+		}
+	}
+	if !(strong >= 0.9 && weak < 0.5*strong) {
+		t.Errorf("peak saliency %.2f with a strong disc, %.2f with a faint one", strong, weak)
+	}
+	two := scene(m, [2]int{230, 70})
+	disc(two, 90, 170, 12, [3]byte{200, 60, 40}) // blue
+	if both, _ := peak(two); both < 0.8*strong {
+		t.Errorf("peak saliency %.2f with two discs, %.2f with one", both, strong)
 	}
 }
 

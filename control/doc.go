@@ -9,8 +9,10 @@
 // cortical coordinates at two surround scales: the smaller of the
 // contrasts along the image's horizontal and vertical lines through a cell
 // (sampled on the map, the steps growing with the cells), so that edges
-// such as a horizon drop out and compact blobs stand out. It
-// is weighted by maps kept in world angles so that they stay put when the
+// such as a horizon drop out and compact blobs stand out. Each channel
+// is normalised as Itti and Koch do, but scaled to 1 only where its
+// contrast reaches an object's, so that saliency compares between frames.
+// It is weighted by maps kept in world angles so that they stay put when the
 // head moves — inhibition of return ([IORMap]), the novelty of directions
 // the head has not looked from, and a task bias set by [Attention.Bias] —
 // and the winner is the next place to look. Exploration adds to each

@@ -6,11 +6,13 @@ import (
 )
 
 // salienceMemory remembers, on a 1° grid of world directions, how salient
-// each direction looked the last time it was in view (relative to the
-// strongest saliency of that frame), decaying with time. Blobs glimpsed in
-// the periphery while attention went elsewhere stay candidates after the
-// head has turned away from them: the search comes back for them rather
-// than relying on seeing them again by chance.
+// each direction looked the last time it was in view, decaying with time.
+// Blobs glimpsed in the periphery while attention went elsewhere stay
+// candidates after the head has turned away from them: the search comes
+// back for them rather than relying on seeing them again by chance.
+// Saliency is comparable between frames (see accumulateContrast), so only
+// what stood out as objects do is kept, not the best of a view of
+// background.
 type salienceMemory struct {
 	v     []float32 // iorRows × iorCols, times 1/scale
 	frame []uint32  // the frame that last wrote each direction
@@ -22,9 +24,15 @@ type salienceMemory struct {
 	n     uint32 // frames seen
 }
 
-// memoryFloor is the remembered saliency below which a direction is
-// forgotten.
-const memoryFloor = 0.05
+// memoryFloor is the remembered saliency below which a direction is not
+// worth remembering, or is forgotten: half of one channel at full
+// contrast, which objects reach and background seldom does.
+const memoryFloor = 0.5
+
+// memoryDecay is the time constant of the memory's decay: a remembered
+// blob is replaced as soon as its direction is in view again, so the decay
+// only orders what has long been out of view.
+const memoryDecay = 60 * time.Second
 
 func newSalienceMemory(tau time.Duration) *salienceMemory {
 	return &salienceMemory{v: make([]float32, iorRows*iorCols), frame: make([]uint32, iorRows*iorCols),
@@ -63,8 +71,8 @@ func memIndex(panDeg, tiltDeg float64) int32 {
 	return int32(r*iorCols + c)
 }
 
-// see records that direction (panDeg, tiltDeg) looks salience (relative
-// to the frame's strongest) in this frame.
+// see records that direction (panDeg, tiltDeg) looks salience in this
+// frame.
 func (m *salienceMemory) see(panDeg, tiltDeg float64, salience float32) {
 	i := memIndex(panDeg, tiltDeg)
 	v := salience / float32(m.scale)
