@@ -47,7 +47,8 @@ type RetinaSink interface {
 	PublishRetina(im *foveate.Image, fx, fy float64, w, h int)
 }
 
-// Fixation is one landing of the head, in world angles.
+// Fixation is one landing of the head, in world angles: where the head
+// settled, after any corrective saccade.
 type Fixation struct {
 	Time     time.Duration `json:"-"`
 	TimeMs   float64       `json:"t_ms"`
@@ -205,6 +206,10 @@ func (p *Pipeline) categorize(f *device.Frame, gaze device.Pose, captured time.D
 	p.mu.Lock()
 	n := len(p.fixations)
 	due := n > 0 && p.fixations[n-1].Named == "" && captured >= p.fixations[n-1].Time+p.CategorizeAfter
+	var at [2]float64 // where the fixation is: a correction landing meanwhile moves it
+	if due {
+		at = [2]float64{p.fixations[n-1].PanDeg, p.fixations[n-1].TiltDeg}
+	}
 	p.mu.Unlock()
 	if !due {
 		return nil
@@ -242,7 +247,10 @@ func (p *Pipeline) categorize(f *device.Frame, gaze device.Pose, captured time.D
 	p.latCat.Record(time.Since(t0))
 	p.mu.Lock()
 	fx := &p.fixations[n-1]
-
+	if at != [2]float64{fx.PanDeg, fx.TiltDeg} {
+		p.mu.Unlock()
+		return nil // re-centred meanwhile: the next settled frame names it
+	}
 	fx.Named, fx.NamedScore = top[0].Name, top[0].Score
 	if _, seen := p.named[fx.ObjectID]; fx.ObjectID >= 0 && !seen {
 		p.named[fx.ObjectID] = top[0].Name
@@ -353,6 +361,23 @@ func (p *Pipeline) record(ev control.Event, head device.Pose) {
 		}
 		p.mu.Unlock()
 		p.Log.Debug("fixation", "pan_deg", pd, "tilt_deg", td, "object", fx.Label)
+	case control.FixationRecentred:
+		// The fixation goes on where the correction landed: it is on what
+		// is there, and the categoriser names that.
+		pd, td := ev.Pose.Deg()
+		p.mu.Lock()
+		if n := len(p.fixations); n > 0 {
+			fx := &p.fixations[n-1]
+			fx.PanDeg, fx.TiltDeg, fx.Named, fx.NamedScore = pd, td, "", 0
+			if p.World != nil {
+				fx.ObjectID, fx.Label = -1, ""
+				if o := objectAt(p.World, pd, td, ev.Time); o != nil {
+					fx.ObjectID, fx.Label = o.ID, o.Category
+					p.fixated[o.ID] = true
+				}
+			}
+		}
+		p.mu.Unlock()
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"runtime"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fovea-vision/fovea/control"
 	"github.com/fovea-vision/fovea/device"
 	"github.com/fovea-vision/fovea/device/safety"
 	"github.com/fovea-vision/fovea/device/sim"
@@ -272,6 +274,36 @@ func TestScoresDefinitions(t *testing.T) {
 	}
 	if *sc.RefixationsWithin10s != 2 { // object 1 visited at 1, 3, 9 s: two returns within 10 s
 		t.Errorf("refixations %v, want 2", *sc.RefixationsWithin10s)
+	}
+}
+
+// A corrective saccade that lands on an object puts the fixation on it:
+// the fixation is where the head settled, named afresh; one that lands
+// off every object takes it off.
+func TestFixationRecentred(t *testing.T) {
+	w, err := sim.NewWorldWithObjects(sim.DefaultWorldConfig, []sim.Object{
+		{Shape: sim.Disc, RadiusDeg: 2, BasePanDeg: 10, BaseTiltDeg: 0},
+		{Shape: sim.Disc, RadiusDeg: 2, BasePanDeg: -20, BaseTiltDeg: 5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Pipeline{World: w, Log: slog.New(slog.DiscardHandler)}
+	p.fixated, p.named = map[int]bool{}, map[int]string{}
+	at := func(pan, tilt float64) device.Pose { return device.PoseDeg(pan, tilt) }
+	p.record(control.Event{Kind: control.FixationStart, Time: time.Second, Pose: at(5, 2)}, at(5, 2))
+	if fx := p.fixations[0]; fx.ObjectID != -1 {
+		t.Fatalf("landing 5.4° from the disc: on object %d", fx.ObjectID)
+	}
+	p.fixations[0].Named = "seven"
+	p.record(control.Event{Kind: control.FixationRecentred, Time: time.Second + 100*time.Millisecond, Pose: at(9.8, 0.3)}, at(9.8, 0.3))
+	fx := p.fixations[0]
+	if len(p.fixations) != 1 || fx.ObjectID != 0 || math.Abs(fx.PanDeg-9.8) > 1e-6 || math.Abs(fx.TiltDeg-0.3) > 1e-6 || fx.Named != "" || !p.fixated[0] {
+		t.Fatalf("after the correction: %d fixations, %+v, fixated %v", len(p.fixations), fx, p.fixated)
+	}
+	p.record(control.Event{Kind: control.FixationRecentred, Time: 2 * time.Second, Pose: at(14, 0)}, at(14, 0))
+	if fx := p.fixations[0]; fx.ObjectID != -1 || fx.Label != "" || !p.fixated[0] || p.fixated[1] {
+		t.Fatalf("re-centred off the disc: %+v, fixated %v", fx, p.fixated)
 	}
 }
 

@@ -226,7 +226,7 @@ func BenchmarkAttention(b *testing.B) {
 }
 
 // After landing, one corrective saccade re-centres the fixated blob; its
-// landing continues the same fixation.
+// landing continues the same fixation, re-centred.
 func TestGazeCorrectiveSaccade(t *testing.T) {
 	g, _ := NewGaze(DefaultGaze)
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
@@ -248,7 +248,7 @@ func TestGazeCorrectiveSaccade(t *testing.T) {
 	if !send || ev.Kind != CorrectionStart || ev.Pose != device.PoseDeg(21.2, 0) {
 		t.Fatalf("no correction: %v %+v", send, ev)
 	}
-	if _, _, ev := g.Update(ms(520), device.PoseDeg(21.1, 0), near); ev.Kind != NoEvent || g.Phase() != Fixating {
+	if _, _, ev := g.Update(ms(520), device.PoseDeg(21.1, 0), near); ev.Kind != FixationRecentred || ev.Pose != device.PoseDeg(21.1, 0) || g.Phase() != Fixating {
 		t.Fatalf("correction landing: %+v, phase %v", ev, g.Phase())
 	}
 	// Only one correction per fixation.

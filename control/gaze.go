@@ -107,6 +107,9 @@ const (
 	SaccadeStart              // a saccade was commanded to Event.Pose
 	FixationStart             // the head landed; Event.Pose is where it is
 	CorrectionStart           // a corrective saccade within the fixation, to Event.Pose
+	// FixationRecentred: a corrective or catch-up saccade landed, and the
+	// fixation goes on where the head is, Event.Pose.
+	FixationRecentred
 )
 
 // Event is something the state machine did, for telemetry and scoring.
@@ -232,7 +235,7 @@ func (g *Gaze) Update(now time.Duration, head device.Pose, obs *Observation) (cm
 			g.phase, g.since, g.via = Fixating, now, false
 			if g.correcting && g.announced { // the same fixation goes on, re-centred
 				g.correcting = false
-				return device.Pose{}, false, Event{}
+				return device.Pose{}, false, Event{Kind: FixationRecentred, Time: now, Pose: head}
 			}
 			// A landing begins a fixation; so does the first correction
 			// from where the head rested before its first saccade, which
