@@ -702,3 +702,29 @@ func TestCoverageGain(t *testing.T) {
 	c.table(time.Second + time.Minute + time.Millisecond)
 	check("a minute later", 0, 0, 1, 1)
 }
+
+// The local blob is the object, not a faint distractor beside it: a dark
+// disc and, 6° from it, a disc only slightly bluer and brighter than the
+// grey around it, the gaze between them. Each channel counts in proportion
+// to its contrast (the distractor's weak colour contrast is not inflated
+// to match the disc's strong intensity contrast), and the blob's centre is
+// taken over the cells connected to its peak, so the distractor does not
+// pull it aside either.
+func TestLocalBlobIsTheObject(t *testing.T) {
+	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f device.Frame
+	f.Reset(m.Width, m.Height, 3)
+	for i := range f.Pix {
+		f.Pix[i] = 128
+	}
+	disc(&f, 352, 240, 20, [3]byte{60, 60, 60})
+	disc(&f, 288, 240, 20, [3]byte{150, 128, 118})
+	l := newLocalMap(m, m.FocalPx()*math.Tan(localRadiusDeg*math.Pi/180))
+	x, y, ok := l.blob(&f, 320, 240, [3]float64{1, 1, 1})
+	if !ok || math.Hypot(x-352, y-240) > 4 {
+		t.Fatalf("local blob at (%.1f, %.1f), want the dark disc at (352, 240)", x, y)
+	}
+}

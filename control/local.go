@@ -11,10 +11,11 @@ import (
 // fovea and inner rings sample at one to a few pixels, averaged over
 // cells of localScale pixels. Its isotropic centre-surround contrast peaks
 // inside a blob that differs from its surround, and the centroid of the
-// cells above half the peak is where a corrective saccade should land and
-// where pursuit follows the blob. The coarse periphery is too coarse for
-// that: near the fovea a blob straddles many cortical cells, and the
-// rings it covers change with every small movement of the gaze.
+// cells above half the peak and connected to it is where a corrective
+// saccade should land and where pursuit follows the blob. The coarse
+// periphery is too coarse for that: near the fovea a blob straddles many
+// cortical cells, and the rings it covers change with every small
+// movement of the gaze.
 type localMap struct {
 	scale    int // frame pixels per cell, each way
 	surround int // radius of the surround box, in cells
@@ -25,6 +26,8 @@ type localMap struct {
 	ch           [3][]float32
 	tmp, sur     []float32
 	loc          []float32
+	mark         []bool // the blob's flood fill
+	stack        []int32
 }
 
 const (
@@ -41,6 +44,7 @@ func newLocalMap(m device.CameraModel, nearPx float64) *localMap {
 		l.ch[i] = make([]float32, n)
 	}
 	l.tmp, l.sur, l.loc = make([]float32, n), make([]float32, n), make([]float32, n)
+	l.mark, l.stack = make([]bool, n), make([]int32, 0, n)
 	return l
 }
 
@@ -80,17 +84,35 @@ func (l *localMap) blob(f *device.Frame, gx, gy float64, gains [3]float64) (px, 
 	if bx < 0 {
 		return 0, 0, false
 	}
+	// The blob: the cells of at least half the peak connected to it,
+	// within win cells; a neighbouring blob above half the peak but apart
+	// from it does not pull its centre aside.
 	const win = 6
+	clear(l.mark[:n])
+	stack := append(l.stack[:0], int32((by-l.y0)*l.w+bx-l.x0))
+	l.mark[stack[0]] = true
 	var sw, sx, sy float64
-	for y := max(by-win, l.y0); y <= min(by+win, l.y0+l.h-1); y++ {
-		for x := max(bx-win, l.x0); x <= min(bx+win, l.x0+l.w-1); x++ {
-			if v := loc[(y-l.y0)*l.w+x-l.x0]; v >= best/2 {
-				sw += float64(v)
-				sx += float64(v) * l.cellCentre(x)
-				sy += float64(v) * l.cellCentre(y)
+	for len(stack) > 0 {
+		i := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		x, y := l.x0+i%l.w, l.y0+i/l.w
+		v := float64(loc[i])
+		sw += v
+		sx += v * l.cellCentre(x)
+		sy += v * l.cellCentre(y)
+		for _, d := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+			nx, ny := x+d[0], y+d[1]
+			if nx < l.x0 || ny < l.y0 || nx >= l.x0+l.w || ny >= l.y0+l.h || max(nx-bx, bx-nx) > win || max(ny-by, by-ny) > win {
+				continue
+			}
+			j := (ny-l.y0)*l.w + nx - l.x0
+			if !l.mark[j] && loc[j] >= best/2 {
+				l.mark[j] = true
+				stack = append(stack, int32(j))
 			}
 		}
 	}
+	l.stack = stack
 	return sx / sw, sy / sw, true
 }
 
@@ -128,8 +150,11 @@ func (l *localMap) downsample(f *device.Frame) {
 }
 
 // contrast adds one channel's isotropic centre-surround contrast to loc,
-// scaled to a maximum of gain (only the window's peak matters here, so
-// there is no Itti–Koch weighting of the maps).
+// scaled to a maximum of gain where it reaches contrastRef and in
+// proportion below, as attention's channels are: a channel with only weak
+// contrast in the window (a grey tower's tint against the sky) is not
+// raised to match one with a strong blob (a dark card). Only the window's
+// peak matters here, so there is no Itti–Koch weighting of the maps.
 func (l *localMap) contrast(c, loc []float32, gain float32) {
 	n := len(c)
 	r := l.surround
@@ -144,7 +169,7 @@ func (l *localMap) contrast(c, loc []float32, gain float32) {
 	if mx < 1e-4 {
 		return
 	}
-	k := gain / mx
+	k := gain / max(mx, contrastRef)
 	for i, d := range l.sur[:n] {
 		loc[i] += d * k
 	}

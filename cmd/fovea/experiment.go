@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/fovea-vision/fovea"
 	"github.com/fovea-vision/fovea/vision"
 	"github.com/fovea-vision/fovea/vision/dataset"
 	"github.com/fovea-vision/fovea/vision/train"
@@ -18,9 +20,13 @@ import (
 
 const experimentUsage = `Usage:
   fovea experiment precortical [--data DIR] [--png FILE] [--json FILE] [--with MODEL] [--without MODEL]
+  fovea experiment search [--config FILE] [--seeds 1-48] [--duration 30s] [--jobs N] [--json FILE]
 `
 
 func cmdExperiment(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) >= 1 && args[0] == "search" {
+		return cmdSearchExperiment(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) < 1 || args[0] != "precortical" {
 		fmt.Fprint(stderr, experimentUsage)
 		if len(args) == 0 {
@@ -111,4 +117,83 @@ func cmdExperiment(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 	}
 	return nil
+}
+
+// cmdSearchExperiment runs the visual search on many seeds and prints how
+// many meet issue 5's acceptance.
+func cmdSearchExperiment(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fovea experiment search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", "", "YAML configuration `file` (default: the built-in one)")
+	seedList := fs.String("seeds", "1-48", "world seeds: numbers and ranges, such as 1-48 or 1,5,9-12")
+	d := fs.Duration("duration", 30*time.Second, "simulated time of each run")
+	jobs := fs.Int("jobs", 0, "runs at a time (0: one per CPU)")
+	js := fs.String("json", "", "every trial as JSON, written here")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("experiment: unexpected argument %q", fs.Arg(0))
+	}
+	cfg := fovea.DefaultConfig()
+	if *config != "" {
+		var err error
+		if cfg, err = fovea.LoadConfig(*config); err != nil {
+			return err
+		}
+	}
+	seeds, err := fovea.ParseSeeds(*seedList)
+	if err != nil {
+		return err
+	}
+	n := 0
+	trials, err := fovea.SearchExperiment(ctx, cfg, seeds, *d, *jobs, func(t fovea.SearchTrial) {
+		n++
+		fmt.Fprintf(stderr, "\r%d/%d seeds", n, len(seeds))
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	printSearch(stdout, trials, *d)
+	if *js != "" {
+		b, _ := json.MarshalIndent(trials, "", "  ")
+		if err := os.WriteFile(*js, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("experiment: %w", err)
+		}
+	}
+	return nil
+}
+
+// printSearch prints the trials that fail the acceptance and a summary.
+func printSearch(w io.Writer, trials []fovea.SearchTrial, d time.Duration) {
+	var pass, recall, errOK, refixOK, missed int
+	var at [4]float64
+	fmt.Fprintln(w, "seed  recall  error°  refix  background  missed")
+	for _, t := range trials {
+		if t.Pass() {
+			pass++
+		} else {
+			fmt.Fprintf(w, "%4d  %6.2f  %6.2f  %5d  %5d/%-4d  %v\n", t.Seed, t.Recall, t.ErrorDegP50, t.Refixations, t.Background, t.Fixations, t.Missed)
+		}
+		if t.Recall >= fovea.SearchMinRecall {
+			recall++
+		}
+		if t.ErrorDegP50 <= fovea.SearchMaxErrorDeg {
+			errOK++
+		}
+		if t.Refixations <= fovea.SearchMaxRefixations {
+			refixOK++
+		}
+		missed += len(t.Missed)
+		for k, r := range t.RecallAt {
+			at[k] += r
+		}
+		at[3] += t.Recall
+	}
+	n := float64(len(trials))
+	fmt.Fprintf(w, "%d of %d seeds meet the search acceptance in %v: recall ≥ %v on %d, fixation error p50 ≤ %v° on %d, ≤ %d refixations within 10 s on %d\n",
+		pass, len(trials), d, fovea.SearchMinRecall, recall, fovea.SearchMaxErrorDeg, errOK, fovea.SearchMaxRefixations, refixOK)
+	fmt.Fprintf(w, "objects missed: %d; mean recall at %v %.3f, %v %.3f, %v %.3f, %v %.3f\n",
+		missed, (d / 3).Round(time.Millisecond), at[0]/n, (d / 2).Round(time.Millisecond), at[1]/n, (d * 2 / 3).Round(time.Millisecond), at[2]/n, d, at[3]/n)
 }

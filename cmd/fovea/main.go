@@ -31,6 +31,7 @@ Usage:
   fovea bench [--json FILE]      time each stage (retina beside OpenCV's remap and logPolar)
   fovea model inspect|run|bench|train|eval  TensorFlow Lite models (fovea model for details)
   fovea experiment precortical   accuracy under light changes, with and without the retina/LGN stage
+  fovea experiment search        the visual search on many seeds, against its acceptance
   fovea calibrate --config FILE [--write]  centre the servos and find their limits, interactively
   fovea selftest                 check every stage on this machine (models, retina, OpenCV, closed loop)
   fovea version                  print the version

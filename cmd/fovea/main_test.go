@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fovea-vision/fovea"
 )
 
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -84,6 +86,9 @@ func TestErrors(t *testing.T) {
 		{[]string{"sim", "--listen", "nowhere", "--duration", "1s"}, "preview.listen"},
 		{[]string{"sim", "extra"}, "unexpected argument"},
 		{[]string{"fly"}, `unknown command "fly"`},
+		{[]string{"experiment", "search", "--seeds", "3-1"}, `"3-1" is not a range from low to high`},
+		{[]string{"experiment", "search", "--duration", "0s", "--seeds", "1"}, "duration 0s is not positive"},
+		{[]string{"experiment", "search", "--config", bad}, `camera.hfov: "wide" is not an angle`},
 	} {
 		_, _, err := runCmd(t, c.args...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -339,5 +344,26 @@ func TestCalibrateCommand(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
 		}
+	}
+}
+
+// The search experiment prints the trials that fail the acceptance and a
+// summary with the number of seeds that meet it.
+func TestSearchExperimentCommand(t *testing.T) {
+	js := filepath.Join(t.TempDir(), "search.json")
+	out, _, err := runCmd(t, "experiment", "search", "--seeds", "1,2", "--duration", "2s", "--json", js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, " of 2 seeds meet the search acceptance in 2s") || !strings.Contains(out, "mean recall at 667ms ") {
+		t.Fatalf("output:\n%s", out)
+	}
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trials []fovea.SearchTrial
+	if err := json.Unmarshal(b, &trials); err != nil || len(trials) != 2 || trials[0].Seed != 1 || trials[1].Seed != 2 {
+		t.Fatalf("%v: %s", err, b)
 	}
 }
