@@ -48,7 +48,7 @@ type RetinaSink interface {
 }
 
 // Fixation is one landing of the head, in world angles: where the head
-// settled, after any corrective saccade.
+// settled, after any corrective or catch-up saccade.
 type Fixation struct {
 	Time     time.Duration `json:"-"`
 	TimeMs   float64       `json:"t_ms"`
@@ -348,36 +348,36 @@ func (p *Pipeline) record(ev control.Event, head device.Pose) {
 		p.mu.Unlock()
 	case control.FixationStart:
 		pd, td := ev.Pose.Deg()
-		fx := Fixation{Time: ev.Time, TimeMs: ms(ev.Time), PanDeg: pd, TiltDeg: td, ObjectID: -1, ErrorDeg: -1}
-		if p.World != nil {
-			if o := objectAt(p.World, pd, td, ev.Time); o != nil {
-				fx.ObjectID, fx.Label = o.ID, o.Category
-			}
-		}
+		fx := Fixation{Time: ev.Time, TimeMs: ms(ev.Time), ErrorDeg: -1}
 		p.mu.Lock()
+		p.placeLocked(&fx, ev)
 		p.fixations = append(p.fixations, fx)
-		if fx.ObjectID >= 0 {
-			p.fixated[fx.ObjectID] = true
-		}
 		p.mu.Unlock()
 		p.Log.Debug("fixation", "pan_deg", pd, "tilt_deg", td, "object", fx.Label)
 	case control.FixationRecentred:
 		// The fixation goes on where the correction landed: it is on what
 		// is there, and the categoriser names that.
-		pd, td := ev.Pose.Deg()
 		p.mu.Lock()
 		if n := len(p.fixations); n > 0 {
 			fx := &p.fixations[n-1]
-			fx.PanDeg, fx.TiltDeg, fx.Named, fx.NamedScore = pd, td, "", 0
-			if p.World != nil {
-				fx.ObjectID, fx.Label = -1, ""
-				if o := objectAt(p.World, pd, td, ev.Time); o != nil {
-					fx.ObjectID, fx.Label = o.ID, o.Category
-					p.fixated[o.ID] = true
-				}
-			}
+			fx.Named, fx.NamedScore = "", 0
+			p.placeLocked(fx, ev)
 		}
 		p.mu.Unlock()
+	}
+}
+
+// placeLocked puts fixation fx where event ev left the head, on the
+// world's object there, if any.
+func (p *Pipeline) placeLocked(fx *Fixation, ev control.Event) {
+	fx.PanDeg, fx.TiltDeg = ev.Pose.Deg()
+	fx.ObjectID, fx.Label = -1, ""
+	if p.World == nil {
+		return
+	}
+	if o := objectAt(p.World, fx.PanDeg, fx.TiltDeg, ev.Time); o != nil {
+		fx.ObjectID, fx.Label = o.ID, o.Category
+		p.fixated[o.ID] = true
 	}
 }
 
