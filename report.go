@@ -49,7 +49,7 @@ type Scores struct {
 func scores(w *sim.World, fixations []Fixation) Scores {
 	objs := w.Objects()
 	static, staticSeen := 0, 0
-	first := map[int]time.Duration{}
+	first := firstFixations(fixations)
 	times := map[int][]time.Duration{}
 	var errs []float64
 	prev := -1
@@ -59,9 +59,6 @@ func scores(w *sim.World, fixations []Fixation) Scores {
 		}
 		if f.ObjectID < 0 {
 			continue
-		}
-		if _, ok := first[f.ObjectID]; !ok {
-			first[f.ObjectID] = f.Time
 		}
 		if k == 0 || prev != f.ObjectID { // a new visit
 			times[f.ObjectID] = append(times[f.ObjectID], f.Time)
@@ -110,6 +107,18 @@ func scores(w *sim.World, fixations []Fixation) Scores {
 		sc.RefixationsWithin10s = &maxRe
 	}
 	return sc
+}
+
+// firstFixations maps each fixated object to the time of its first
+// fixation.
+func firstFixations(fixations []Fixation) map[int]time.Duration {
+	first := map[int]time.Duration{}
+	for _, f := range fixations {
+		if _, ok := first[f.ObjectID]; f.ObjectID >= 0 && !ok {
+			first[f.ObjectID] = f.Time
+		}
+	}
+	return first
 }
 
 func median(v []float64) float64 {

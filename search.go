@@ -18,7 +18,7 @@ type SearchTrial struct {
 	Recall float64 `json:"search_recall"`
 	// RecallAt is the recall after a third, half and two thirds of the
 	// run (10, 15 and 20 s of a 30 s run).
-	RecallAt    [3]float64 `json:"recall_at_thirds"`
+	RecallAt    [3]float64 `json:"recall_at_third_half_two_thirds"`
 	ErrorDegP50 float64    `json:"fixation_error_deg_p50"`
 	Refixations int        `json:"refixations_within_10s_max"`
 	Fixations   int        `json:"fixations"`
@@ -114,14 +114,12 @@ func searchTrial(ctx context.Context, c Config, seed uint64, d time.Duration) (S
 	if r.RefixationsWithin10s != nil {
 		t.Refixations = *r.RefixationsWithin10s
 	}
-	first := map[int]time.Duration{}
 	for _, f := range r.FixationList {
 		if f.ObjectID < 0 {
 			t.Background++
-		} else if _, ok := first[f.ObjectID]; !ok {
-			first[f.ObjectID] = f.Time
 		}
 	}
+	first := firstFixations(r.FixationList)
 	static := 0
 	for _, o := range s.World.Objects() {
 		if o.Moving() {
