@@ -152,7 +152,17 @@ type Attention struct {
 	// inhibition; biased is false while it is all zero.
 	bias   *IORMap
 	biased bool
+	// The previous frame's gaze and time: a gaze moving slowly follows
+	// something (pursuit), and inhibition trails it.
+	prevGaze device.Pose
+	prevT    time.Duration
+	havePrev bool
 }
+
+// followMaxDegS is the fastest gaze that counts as following an object
+// rather than a saccade: pursuit's range, far below the speed of all but
+// the smallest saccades.
+const followMaxDegS = 60
 
 // exploreStale is how long a direction stays explored after it was last
 // in view.
@@ -295,8 +305,11 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 		a.rest, a.haveRest = gaze, true
 	}
 	gp, gt := gaze.Deg()
+	following := a.following(gaze, now)
+	if (stable || following) && a.attended(gaze) {
+		a.ior.Raise(gp, gt, a.cfg.IORRate)
+	}
 	if stable && a.attended(gaze) {
-		a.ior.Inhibit(gp, gt, a.cfg.IORRate)
 		if lp, lt := a.lastSeen.Deg(); !a.haveSeen || math.Hypot(lp-gp, lt-gt) > 2 {
 			a.seen.Inhibit(gp, gt, 0.7)
 			a.lastSeen, a.haveSeen = gaze, true
@@ -339,6 +352,21 @@ func (a *Attention) Bias(panDeg, tiltDeg, weight float64) error {
 	a.bias.Inhibit(panDeg, tiltDeg, math.Log(weight))
 	a.biased = true
 	return nil
+}
+
+// following reports whether the gaze moved since the previous frame at a
+// pursuit's speed: the head was following an object, which inhibition of
+// return should then cover along its path, or the object would draw the
+// head back as soon as it left the spot where the head first settled.
+func (a *Attention) following(gaze device.Pose, now time.Duration) bool {
+	prev, dt, ok := a.prevGaze, now-a.prevT, a.havePrev
+	a.prevGaze, a.prevT, a.havePrev = gaze, now, true
+	if !ok || dt <= 0 {
+		return false
+	}
+	pp, pt := prev.Deg()
+	gp, gt := gaze.Deg()
+	return device.AngularDistanceDeg(pp, pt, gp, gt) <= followMaxDegS*dt.Seconds()
 }
 
 // attended reports whether the head has left its rest pose, where the

@@ -125,6 +125,65 @@ func TestInhibitionOfReturnInWorldAngles(t *testing.T) {
 	}
 }
 
+// A long fixation inhibits what it looked at, not an ever wider disc: the
+// inhibition keeps its Gaussian spread however long the head stays, so an
+// object two spreads away stays a candidate.
+func TestInhibitionKeepsItsSpread(t *testing.T) {
+	m := model(t)
+	a, _ := newAttention(DefaultAttention, m, wide)
+	f := scene(m)
+	a.Process(f, device.Pose{}, false, 0) // the rest pose
+	at := device.PoseDeg(20, 5)
+	f.Pose = at
+	for i := 1; i <= 60; i++ { // 2 s still at 30 frames/s
+		a.Process(f, at, true, time.Duration(i)*33*time.Millisecond)
+	}
+	sigma := device.AngleDeg(DefaultAttention.IORSigma)
+	if v := a.IOR().At(20, 5); v < 0.99 {
+		t.Errorf("inhibition %.2f at the fixation, want 1", v)
+	}
+	for _, d := range [][2]float64{{sigma, 0}, {0, sigma}, {2 * sigma, 0}, {0, -2 * sigma}} {
+		want := math.Exp(-(d[0]*d[0] + d[1]*d[1]) / (2 * sigma * sigma))
+		p, q := 20+d[0]/math.Cos(5*math.Pi/180), 5+d[1]
+		if v := a.IOR().At(p, q); math.Abs(v-want) > 0.05 {
+			t.Errorf("inhibition %.2f at (%.1f°, %.1f°), %.1f° from the fixation; want %.2f", v, p, q, math.Hypot(d[0], d[1]), want)
+		}
+	}
+}
+
+// The head following a moving object leaves inhibition along its path, so
+// the object does not draw the head straight back once pursuit ends; a
+// saccade's path is not inhibited.
+func TestInhibitionFollowsPursuit(t *testing.T) {
+	m := model(t)
+	a, _ := newAttention(DefaultAttention, m, wide)
+	f := scene(m)
+	a.Process(f, device.Pose{}, false, 0)
+	step := 33 * time.Millisecond
+	now := step
+	for i := 0; i <= 30; i++ { // 1 s of pursuit at 20°/s from (10°, 0°)
+		g := device.PoseDeg(10+20*float64(i)*step.Seconds(), 0)
+		f.Pose = g
+		a.Process(f, g, false, now)
+		now += step
+	}
+	for _, p := range []float64{12, 20, 29} {
+		if v := a.IOR().At(p, 0); v < 0.5 {
+			t.Errorf("inhibition %.2f at %v° on the pursuit's path, want at least 0.5", v, p)
+		}
+	}
+	// A saccade: 40° in two frames.
+	for _, p := range []float64{50, 70} {
+		g := device.PoseDeg(p, 0)
+		f.Pose = g
+		a.Process(f, g, false, now)
+		now += step
+	}
+	if v := a.IOR().At(50, 0); v > 0.01 {
+		t.Errorf("inhibition %.2f mid-saccade", v)
+	}
+}
+
 func TestAttentionUnreachableIsIgnored(t *testing.T) {
 	m := model(t)
 	narrow := device.Limits{PanMin: device.DegAngle(-5), PanMax: device.DegAngle(5), TiltMin: device.DegAngle(-5), TiltMax: device.DegAngle(5)}

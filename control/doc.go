@@ -13,7 +13,9 @@
 // is normalised as Itti and Koch do, but scaled to 1 only where its
 // contrast reaches an object's, so that saliency compares between frames.
 // It is weighted by maps kept in world angles so that they stay put when the
-// head moves — inhibition of return ([IORMap]), the novelty of directions
+// head moves — inhibition of return ([IORMap]: a Gaussian of fixed spread
+// around where the head stayed still, or along the path it followed an
+// object, rising with the time spent there), the novelty of directions
 // the head has not looked from, and a task bias set by [Attention.Bias] —
 // and the winner is the next place to look. Exploration adds to each
 // direction in view what a look there would show of the head's reach that

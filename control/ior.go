@@ -57,7 +57,19 @@ func (m *IORMap) Decay(now time.Duration) {
 
 // Inhibit adds amount of inhibition centred on (panDeg, tiltDeg). The
 // Gaussian is separable: one exponential per row and one per column.
-func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) {
+func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) { m.spread(panDeg, tiltDeg, amount, false) }
+
+// Raise raises the inhibition around (panDeg, tiltDeg) to a Gaussian whose
+// peak is the inhibition there plus amount: unlike repeated Inhibits,
+// which saturate an ever wider disc, a long fixation keeps the spread
+// sigma and inhibits only what it looked at.
+func (m *IORMap) Raise(panDeg, tiltDeg, amount float64) {
+	m.spread(panDeg, tiltDeg, min(m.hi, m.At(panDeg, tiltDeg)+amount), true)
+}
+
+// spread adds a Gaussian of height amount to the map, or with peak raises
+// the map to it where the map is lower.
+func (m *IORMap) spread(panDeg, tiltDeg, amount float64, peak bool) {
 	r := int(math.Ceil(3 * m.sigma))
 	inv := -1 / (2 * m.sigma * m.sigma)
 	cosT := math.Cos(tiltDeg * math.Pi / 180)
@@ -78,8 +90,13 @@ func (m *IORMap) Inhibit(panDeg, tiltDeg, amount float64) {
 		for dc := -rc; dc <= rc; dc++ {
 			col := ((c0+dc+180)%iorCols + iorCols) % iorCols
 			i := row*iorCols + col
-			v := min(m.hi, max(m.lo, float64(m.v[i])*m.scale+wr*m.colW[dc+rc]))
-			m.v[i] = float32(v / m.scale)
+			v := float64(m.v[i]) * m.scale
+			if peak {
+				v = max(v, wr*m.colW[dc+rc])
+			} else {
+				v += wr * m.colW[dc+rc]
+			}
+			m.v[i] = float32(min(m.hi, max(m.lo, v)) / m.scale)
 		}
 	}
 }
