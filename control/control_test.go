@@ -787,3 +787,39 @@ func TestLocalBlobIsTheObject(t *testing.T) {
 		t.Fatalf("local blob at (%.1f, %.1f), want the dark disc at (352, 240)", x, y)
 	}
 }
+
+// A marked object whose mean colour matches its background — a card of fine
+// black and white marks averaging to the grey around it — stands out by its
+// edges: the local blob finds it, not a plain patch a little lighter than
+// the background at the same distance from the gaze.
+func TestLocalBlobSeesMarks(t *testing.T) {
+	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f device.Frame
+	f.Reset(m.Width, m.Height, 3)
+	for i := range f.Pix {
+		f.Pix[i] = 110
+	}
+	for y := 220; y < 260; y++ {
+		for x := 340; x < 380; x++ {
+			v := byte(0)
+			if (x/2+y/2)%2 == 0 {
+				v = 220
+			}
+			p := f.Pix[y*f.Stride+3*x:]
+			p[0], p[1], p[2] = v, v, v
+		}
+	}
+	disc(&f, 280, 240, 20, [3]byte{140, 140, 140})
+	l := newLocalMap(m, m.FocalPx()*math.Tan(localRadiusDeg*math.Pi/180))
+	x, y, ok := l.blob(&f, 320, 240, [3]float64{1, 1, 1})
+	if !ok || math.Hypot(x-359.5, y-239.5) > 4 {
+		t.Fatalf("local blob at (%.1f, %.1f), want the marked card at (359.5, 239.5)", x, y)
+	}
+	// Without the intensity gain (a search for colour alone) marks do not count.
+	if x, y, ok = l.blob(&f, 320, 240, [3]float64{0, 1, 1}); ok && math.Hypot(x-359.5, y-239.5) < 10 {
+		t.Fatalf("local blob at (%.1f, %.1f) on the grey card though intensity has no gain", x, y)
+	}
+}

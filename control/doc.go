@@ -27,7 +27,8 @@
 // out of view, weighted the same way, so that the search comes back for
 // them. The object at the gaze is
 // located on the sharp central field (the frame's pixels within 5° of the
-// gaze), where corrective saccades and pursuit aim.
+// gaze), by its centre-surround contrast in intensity, colour and edge
+// density, where corrective saccades and pursuit aim.
 //
 // [Gaze] is the oculomotor state machine: fixate, and after a dwell time
 // saccade to the latest target; re-centre the fixated blob once with a

@@ -22,11 +22,13 @@ type localMap struct {
 	near     int // radius of the search, in cells
 	gw, gh   int // the frame's grid of cells
 
-	x0, y0, w, h int // this frame's window on the grid
-	ch           [3][]float32
+	x0, y0, w, h int          // this frame's window on the grid
+	ch           [4][]float32 // intensity, red–green, blue–yellow, edge energy
 	tmp, sur     []float32
 	loc          []float32
-	mark         []bool // the blob's flood fill
+	mark         []bool     // the blob's flood fill
+	lum, lumPrev []int32    // a pixel row of the window, and the one above it: b+g+r
+	acc          [4][]int32 // per cell of a row of cells: sums of b, g, r and edge energy
 	stack        []int32
 }
 
@@ -45,6 +47,10 @@ func newLocalMap(m device.CameraModel, nearPx float64) *localMap {
 	}
 	l.tmp, l.sur, l.loc = make([]float32, n), make([]float32, n), make([]float32, n)
 	l.mark, l.stack = make([]bool, n), make([]int32, 0, n)
+	l.lum, l.lumPrev = make([]int32, side*l.scale), make([]int32, side*l.scale)
+	for i := range l.acc {
+		l.acc[i] = make([]int32, side)
+	}
 	return l
 }
 
@@ -64,7 +70,11 @@ func (l *localMap) blob(f *device.Frame, gx, gy float64, gains [3]float64) (px, 
 	loc := l.loc[:n]
 	clear(loc)
 	for c := range l.ch {
-		if g := gains[c]; g > 0 {
+		g := gains[0] // edge energy is luminance structure: it counts as intensity
+		if c < len(gains) {
+			g = gains[c]
+		}
+		if g > 0 {
 			l.contrast(l.ch[c][:n], loc, float32(g))
 		}
 	}
@@ -120,33 +130,74 @@ func (l *localMap) cellCentre(i int) float64 {
 	return float64(i*l.scale) + float64(l.scale-1)/2
 }
 
-// downsample averages the window's cells into the opponent channels.
+// downsample averages the window's cells into the opponent channels, and
+// measures each cell's edge energy: the mean absolute difference of
+// luminance between horizontally and vertically adjacent pixels inside it.
+// A marked object (a digit on a card, a label, a face) is dense with edges
+// where plain surfaces are not; its mean colour alone can match its
+// background, as a dark card's with a white digit averages to the grey of
+// a skyline. It streams the window's pixel rows once, keeping one row of
+// luminance to difference the next against.
 func (l *localMap) downsample(f *device.Frame) {
-	s := l.scale
+	s, C, W := l.scale, f.Channels, l.w*l.scale
 	inv := 1 / float32(s*s*255)
-	I, RG, BY := l.ch[0], l.ch[1], l.ch[2]
+	einv := 1 / float32(2*s*(s-1)*3*255)
+	I, RG, BY, E := l.ch[0], l.ch[1], l.ch[2], l.ch[3]
+	cur, prev := l.lum[:W], l.lumPrev[:W]
 	for cy := 0; cy < l.h; cy++ {
-		for cx := 0; cx < l.w; cx++ {
-			var sb, sg, sr int
-			for y := (l.y0 + cy) * s; y < (l.y0+cy)*s+s; y++ {
-				row := f.Pix[y*f.Stride+(l.x0+cx)*s*f.Channels:]
-				if f.Channels == 1 {
-					for x := 0; x < s; x++ {
-						v := int(row[x])
-						sb, sg, sr = sb+v, sg+v, sr+v
-					}
-					continue
+		sb, sg, sr, e := l.acc[0][:l.w], l.acc[1][:l.w], l.acc[2][:l.w], l.acc[3][:l.w]
+		clear(sb)
+		clear(sg)
+		clear(sr)
+		clear(e)
+		for yy := 0; yy < s; yy++ {
+			y := (l.y0+cy)*s + yy
+			row := f.Pix[y*f.Stride+l.x0*s*C:][:W*C]
+			if C == 1 {
+				for i, v := range row {
+					cur[i] = int32(v) * 3
+					sb[i/s] += int32(v)
 				}
-				for x := 0; x < 3*s; x += 3 {
-					sb += int(row[x])
-					sg += int(row[x+1])
-					sr += int(row[x+2])
+			} else {
+				for i := range cur {
+					p := row[3*i : 3*i+3]
+					b, g, r := int32(p[0]), int32(p[1]), int32(p[2])
+					cur[i] = b + g + r
+					sb[i/s] += b
+					sg[i/s] += g
+					sr[i/s] += r
 				}
 			}
+			for cx := range e {
+				c := cur[cx*s : cx*s+s]
+				var d int32
+				for k := 1; k < s; k++ {
+					d += abs32i(c[k] - c[k-1])
+				}
+				if yy > 0 {
+					p := prev[cx*s : cx*s+s]
+					for k := range c {
+						d += abs32i(c[k] - p[k])
+					}
+				}
+				e[cx] += d
+			}
+			cur, prev = prev, cur
+		}
+		for cx := 0; cx < l.w; cx++ {
 			i := cy*l.w + cx
-			I[i], RG[i], BY[i] = opponentBGR(float32(sb)*inv, float32(sg)*inv, float32(sr)*inv)
+			if C == 1 {
+				sg[cx], sr[cx] = sb[cx], sb[cx]
+			}
+			I[i], RG[i], BY[i] = opponentBGR(float32(sb[cx])*inv, float32(sg[cx])*inv, float32(sr[cx])*inv)
+			E[i] = float32(e[cx]) * einv
 		}
 	}
+}
+
+func abs32i(v int32) int32 {
+	m := v >> 31
+	return (v ^ m) - m
 }
 
 // contrast adds one channel's isotropic centre-surround contrast to loc,
