@@ -463,6 +463,45 @@ func TestGazePursuit(t *testing.T) {
 	}
 }
 
+// A saccade is not motion: the blob fixated before it and the one fixated
+// after it are different blobs, so a still blob after a saccade is not
+// pursued, however soon after the last frame before it the first frame
+// after it comes.
+func TestGazeSaccadeIsNotMotion(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	for _, speed := range []float64{0} {
+		g, _ := NewGaze(DefaultGaze)
+		head := device.Pose{}
+		seq := uint64(0)
+		local := func(c time.Duration) float64 { return 0 }
+		jumped := false
+		for i := 1; i <= 40; i++ {
+			captured := ms(33 * i)
+			seq++
+			obs := &Observation{Seq: seq, Captured: captured, Target: Target{Valid: true, Pose: device.PoseDeg(10, 0),
+				LocalValid: true, Local: device.PoseDeg(local(captured), 0)}}
+			if jumped {
+				obs.Target.Pose = device.PoseDeg(local(captured), 0) // nothing else to look at
+			}
+			cmd, send, ev := g.Update(captured+ms(2), head, obs)
+			if ev.Kind == SaccadeStart {
+				t0 := captured
+				local = func(c time.Duration) float64 { return 10 + speed*(c-t0).Seconds() }
+				jumped = true
+			}
+			if send {
+				head = cmd // an ideal head
+			}
+			if jumped && g.Phase() == Fixating && g.Pursuing() != (speed > 0) && (speed == 0 || i > 20) {
+				t.Fatalf("blob moving at %v°/s after a 10° saccade: pursuing %v at %v", speed, g.Pursuing(), captured)
+			}
+		}
+		if !jumped {
+			t.Fatal("no saccade")
+		}
+	}
+}
+
 // A task bias on the place of one of two like discs makes attention
 // prefer it (weight above 1) or the other one (below 1).
 func TestAttentionTaskBias(t *testing.T) {

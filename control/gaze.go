@@ -24,7 +24,8 @@ type GazeConfig struct {
 	// faster than these (the head's envelope; 0: unlimited).
 	MaxSpeedDegS, MaxAccelDegS2 float64
 	// Smooth pursuit: a fixated blob seen moving faster than
-	// PursuitMinSpeedDegS (over at least three frames) is followed, the
+	// PursuitMinSpeedDegS (its velocity fitted over at least four frames
+	// of the last 250 ms since the fixation began) is followed, the
 	// set-point led by PursuitLead to make up for the head's latency; a lag
 	// beyond CatchUp triggers a catch-up saccade; after PursuitMax the
 	// search resumes.
@@ -147,8 +148,14 @@ type Gaze struct {
 	lastT    time.Duration
 	stillFor time.Duration // how long the head has not moved, in flight
 
-	// Pursuit: the fixated blob's last position and time, its velocity
-	// (°/s, smoothed) from velN estimates.
+	// Pursuit: the fixated blob's positions since the fixation (or the
+	// last catch-up saccade) began, a ring of the last len(hist) of
+	// histN, and the line fitted through those of the last trackWindow:
+	// its position at the newest one's time, lastLocal at lastLocalT, and
+	// velocity vel (°/s). velN counts the frames the line was fitted to,
+	// less one.
+	hist        [8]localSample
+	histN       int
 	lastLocal   [2]float64
 	lastLocalT  time.Duration
 	lastSeq     uint64
@@ -158,31 +165,56 @@ type Gaze struct {
 	pursueSince time.Duration
 }
 
+// localSample is where the fixated blob was seen, and when.
+type localSample struct {
+	t        time.Duration
+	pan, tlt float64
+}
+
+// trackWindow is how far back the blob's motion is fitted: long enough to
+// average out the jitter of its centroid, short enough to follow a change
+// of speed.
+const trackWindow = 250 * time.Millisecond
+
 // Pursuing reports whether the head is following a moving blob.
 func (g *Gaze) Pursuing() bool { return g.pursuing }
 
-// resetPursuit forgets the blob's motion (a new fixation begins).
+// resetPursuit forgets the blob's motion (a new fixation begins): a blob
+// seen before a saccade and another after it are not one blob moving.
 func (g *Gaze) resetPursuit() {
-	g.velN, g.pursuing, g.vel = 0, false, [2]float64{}
+	g.velN, g.histN, g.pursuing, g.vel = 0, 0, false, [2]float64{}
 }
 
-// track updates the blob's velocity from a fresh observation.
+// track adds a fresh observation of the blob and fits its motion: the
+// least-squares line through its positions over the last trackWindow.
 func (g *Gaze) track(obs *Observation) {
 	if obs.Seq == g.lastSeq || !obs.Target.LocalValid {
 		return
 	}
 	g.lastSeq = obs.Seq
 	lp, lt := obs.Target.Local.Deg()
-	if dt := (obs.Captured - g.lastLocalT).Seconds(); g.velN >= 0 && dt > 0 && dt <= 0.15 && g.lastLocalT > 0 {
-		v := [2]float64{(lp - g.lastLocal[0]) / dt, (lt - g.lastLocal[1]) / dt}
-		if g.velN == 0 {
-			g.vel = v
-		} else {
-			g.vel[0], g.vel[1] = 0.5*g.vel[0]+0.5*v[0], 0.5*g.vel[1]+0.5*v[1]
+	g.hist[g.histN%len(g.hist)] = localSample{obs.Captured, lp, lt}
+	g.histN++
+	// The samples within the window, the newest first, relative to it.
+	var n, st, sp, sq, stt, stp, stq float64
+	for k := 0; k < min(g.histN, len(g.hist)); k++ {
+		h := g.hist[(g.histN-1-k)%len(g.hist)]
+		t := (h.t - obs.Captured).Seconds()
+		if -t > trackWindow.Seconds() {
+			break
 		}
-		g.velN++
+		p, q := h.pan-lp, h.tlt-lt
+		n, st, sp, sq, stt, stp, stq = n+1, st+t, sp+p, sq+q, stt+t*t, stp+t*p, stq+t*q
 	}
-	g.lastLocal, g.lastLocalT = [2]float64{lp, lt}, obs.Captured
+	g.lastLocalT = obs.Captured
+	if d := n*stt - st*st; n >= 2 && d > 1e-12 {
+		g.vel = [2]float64{(n*stp - st*sp) / d, (n*stq - st*sq) / d}
+		// The line at the newest sample's time (t = 0).
+		g.lastLocal = [2]float64{lp + (sp-g.vel[0]*st)/n, lt + (sq-g.vel[1]*st)/n}
+		g.velN = int(n) - 1
+		return
+	}
+	g.vel, g.velN, g.lastLocal = [2]float64{}, 0, [2]float64{lp, lt}
 }
 
 // NewGaze returns a state machine that starts fixating at its first
