@@ -5,19 +5,15 @@ import (
 	"time"
 )
 
-// IORMap is inhibition of return on a 1° grid over the whole sphere of world
-// directions. Values are in [0, 1]: 1 fully inhibits a direction. It decays
-// exponentially with time: the grid holds values over a common scale
-// factor, so decay multiplies one number, not every cell.
-type IORMap struct {
+// worldGrid is a 1° grid over the whole sphere of world directions whose
+// values decay exponentially with time constant tau. The cells hold values
+// over a common scale factor, so decay multiplies one number, not every
+// cell.
+type worldGrid struct {
 	v     []float32 // (tilt+90) rows × (pan+180) columns, times 1/scale
 	scale float64
 	tau   time.Duration
 	last  time.Duration
-	sigma float64 // spread of one inhibition, degrees
-	colW  []float64
-	lo    float64 // values are clamped to [lo, hi]
-	hi    float64
 }
 
 const (
@@ -25,11 +21,59 @@ const (
 	iorRows = 181
 )
 
+func newWorldGrid(tau time.Duration) worldGrid {
+	return worldGrid{v: make([]float32, iorCols*iorRows), scale: 1, tau: tau}
+}
+
+// Decay ages the grid to time now.
+func (g *worldGrid) Decay(now time.Duration) {
+	dt := now - g.last
+	if dt <= 0 {
+		return
+	}
+	g.last = now
+	g.scale *= math.Exp(-dt.Seconds() / g.tau.Seconds())
+	if g.scale < 1e-12 { // fold the scale into the cells before it underflows
+		for i := range g.v {
+			g.v[i] = float32(float64(g.v[i]) * g.scale)
+		}
+		g.scale = 1
+	}
+}
+
+// get returns cell i's value; set sets it.
+func (g *worldGrid) get(i int) float64    { return float64(g.v[i]) * g.scale }
+func (g *worldGrid) set(i int, v float64) { g.v[i] = float32(v / g.scale) }
+
+// Reset clears the grid.
+func (g *worldGrid) Reset() {
+	clear(g.v)
+	g.last, g.scale = 0, 1
+}
+
+// gridIndex is the cell of direction (panDeg, tiltDeg).
+func gridIndex(panDeg, tiltDeg float64) int {
+	c := (int(math.Round(panDeg))%iorCols + iorCols + 180) % iorCols
+	r := min(max(int(math.Round(tiltDeg))+90, 0), iorRows-1)
+	return r*iorCols + c
+}
+
+// IORMap is inhibition of return on a 1° grid over the whole sphere of world
+// directions. Values are in [0, 1]: 1 fully inhibits a direction. It decays
+// exponentially with time.
+type IORMap struct {
+	worldGrid
+	sigma float64 // spread of one inhibition, degrees
+	colW  []float64
+	lo    float64 // values are clamped to [lo, hi]
+	hi    float64
+}
+
 // NewIORMap returns an empty map whose inhibition decays with time constant
 // tau and spreads as a Gaussian of standard deviation sigmaDeg.
 func NewIORMap(tau time.Duration, sigmaDeg float64) *IORMap {
 	rc := int(math.Ceil(math.Ceil(3*sigmaDeg) / 0.2)) // the widest window, near the poles
-	return &IORMap{v: make([]float32, iorCols*iorRows), tau: tau, sigma: sigmaDeg, colW: make([]float64, 2*rc+1), lo: 0, hi: 1, scale: 1}
+	return &IORMap{worldGrid: newWorldGrid(tau), sigma: sigmaDeg, colW: make([]float64, 2*rc+1), lo: 0, hi: 1}
 }
 
 // newBiasMap is an IORMap of signed log-weights in [−4, 4]: a task bias.
@@ -37,22 +81,6 @@ func newBiasMap(tau time.Duration, sigmaDeg float64) *IORMap {
 	m := NewIORMap(tau, sigmaDeg)
 	m.lo, m.hi = -4, 4
 	return m
-}
-
-// Decay ages the map to time now.
-func (m *IORMap) Decay(now time.Duration) {
-	dt := now - m.last
-	if dt <= 0 {
-		return
-	}
-	m.last = now
-	m.scale *= math.Exp(-dt.Seconds() / m.tau.Seconds())
-	if m.scale < 1e-12 { // fold the scale into the cells before it underflows
-		for i := range m.v {
-			m.v[i] = float32(float64(m.v[i]) * m.scale)
-		}
-		m.scale = 1
-	}
 }
 
 // Inhibit adds amount of inhibition centred on (panDeg, tiltDeg). The
@@ -90,13 +118,13 @@ func (m *IORMap) spread(panDeg, tiltDeg, amount float64, peak bool) {
 		for dc := -rc; dc <= rc; dc++ {
 			col := ((c0+dc+180)%iorCols + iorCols) % iorCols
 			i := row*iorCols + col
-			v := float64(m.v[i]) * m.scale
+			v := m.get(i)
 			if peak {
 				v = max(v, wr*m.colW[dc+rc])
 			} else {
 				v += wr * m.colW[dc+rc]
 			}
-			m.v[i] = float32(min(m.hi, max(m.lo, v)) / m.scale)
+			m.set(i, min(m.hi, max(m.lo, v)))
 		}
 	}
 }
@@ -114,10 +142,4 @@ func (m *IORMap) At(panDeg, tiltDeg float64) float64 {
 	a := float64(m.v[r0*iorCols+c0])*(1-fx) + float64(m.v[r0*iorCols+c1])*fx
 	b := float64(m.v[r1*iorCols+c0])*(1-fx) + float64(m.v[r1*iorCols+c1])*fx
 	return (a*(1-fy) + b*fy) * m.scale
-}
-
-// Reset clears the map.
-func (m *IORMap) Reset() {
-	clear(m.v)
-	m.last, m.scale = 0, 1
 }

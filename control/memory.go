@@ -1,7 +1,6 @@
 package control
 
 import (
-	"math"
 	"time"
 )
 
@@ -14,14 +13,11 @@ import (
 // what stood out as objects do is kept, not the best of a view of
 // background.
 type salienceMemory struct {
-	v     []float32 // iorRows × iorCols, times 1/scale
-	frame []uint32  // the frame that last wrote each direction
-	live  []int32   // directions holding a value, unordered
-	in    []bool    // whether a direction is in live
-	scale float64
-	tau   time.Duration
-	last  time.Duration
-	n     uint32 // frames seen
+	worldGrid
+	frame []uint32 // the frame that last wrote each direction
+	live  []int32  // directions holding a value, unordered
+	in    []bool   // whether a direction is in live
+	n     uint32   // frames seen
 }
 
 // memoryFloor is the remembered saliency below which a direction is not
@@ -35,28 +31,19 @@ const memoryFloor = 0.5
 const memoryDecay = 60 * time.Second
 
 func newSalienceMemory(tau time.Duration) *salienceMemory {
-	return &salienceMemory{v: make([]float32, iorRows*iorCols), frame: make([]uint32, iorRows*iorCols),
-		in: make([]bool, iorRows*iorCols), live: make([]int32, 0, iorRows*iorCols), scale: 1, tau: tau}
+	return &salienceMemory{worldGrid: newWorldGrid(tau), frame: make([]uint32, iorRows*iorCols),
+		in: make([]bool, iorRows*iorCols), live: make([]int32, 0, iorRows*iorCols)}
 }
 
 // begin starts a frame at time now: the memory decays, and what this frame
 // shows replaces what was remembered of the same directions.
 func (m *salienceMemory) begin(now time.Duration) {
 	m.n++
-	if dt := now - m.last; dt > 0 {
-		m.last = now
-		m.scale *= math.Exp(-dt.Seconds() / m.tau.Seconds())
-	}
-	if m.scale < 1e-6 { // fold the scale in before it underflows
-		for _, i := range m.live {
-			m.v[i] = float32(float64(m.v[i]) * m.scale)
-		}
-		m.scale = 1
-	}
+	m.Decay(now)
 	// Forget what has faded.
 	live := m.live[:0]
 	for _, i := range m.live {
-		if float64(m.v[i])*m.scale >= memoryFloor {
+		if m.get(int(i)) >= memoryFloor {
 			live = append(live, i)
 		} else {
 			m.v[i], m.in[i] = 0, false
@@ -65,16 +52,10 @@ func (m *salienceMemory) begin(now time.Duration) {
 	m.live = live
 }
 
-func memIndex(panDeg, tiltDeg float64) int32 {
-	c := (int(math.Round(panDeg))%iorCols + iorCols + 180) % iorCols
-	r := min(max(int(math.Round(tiltDeg))+90, 0), iorRows-1)
-	return int32(r*iorCols + c)
-}
-
 // see records that direction (panDeg, tiltDeg) looks salience in this
 // frame.
 func (m *salienceMemory) see(panDeg, tiltDeg float64, salience float32) {
-	i := memIndex(panDeg, tiltDeg)
+	i := int32(gridIndex(panDeg, tiltDeg))
 	v := salience / float32(m.scale)
 	if m.frame[i] == m.n {
 		v = max(v, m.v[i])
@@ -88,5 +69,5 @@ func (m *salienceMemory) see(panDeg, tiltDeg float64, salience float32) {
 
 // at returns what is remembered of direction index i and its angles.
 func (m *salienceMemory) at(i int32) (salience, panDeg, tiltDeg float64) {
-	return float64(m.v[i]) * m.scale, float64(int(i)%iorCols - 180), float64(int(i)/iorCols - 90)
+	return m.get(int(i)), float64(int(i)%iorCols - 180), float64(int(i)/iorCols - 90)
 }
