@@ -3,6 +3,8 @@ package control
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -861,4 +863,42 @@ func TestLocalBlobSeesMarks(t *testing.T) {
 	if x, y, ok = l.blob(&f, 320, 240, [3]float64{0, 1, 1}); ok && math.Hypot(x-359.5, y-239.5) < 10 {
 		t.Fatalf("local blob at (%.1f, %.1f) on the grey card though intensity has no gain", x, y)
 	}
+}
+
+// The coverage table is rebuilt only when it changes: after any sequence of
+// marks and times it equals one built afresh.
+func TestCoverageTableHolds(t *testing.T) {
+	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-45), TiltMax: device.DegAngle(60)}
+	c := newCoverage(reach, 2*time.Second)
+	ref := newCoverage(reach, 2*time.Second)
+	rng := rand.New(rand.NewPCG(1, 2))
+	now, rebuilt := time.Duration(0), 0
+	for step := 0; step < 400; step++ {
+		now += time.Duration(rng.IntN(200)) * time.Millisecond
+		if rng.IntN(3) > 0 {
+			pose := device.PoseDeg(-90+180*rng.Float64(), -45+105*rng.Float64())
+			if rng.IntN(2) == 0 { // a still head looks again where it was
+				pose = device.PoseDeg(10, 5)
+			}
+			c.mark(m, pose, 16, now)
+			ref.mark(m, pose, 16, now)
+		}
+		if !c.fresh || now > c.until {
+			rebuilt++
+		}
+		c.table(now)
+		ref.fresh = false
+		ref.table(now)
+		if !slices.Equal(c.sat, ref.sat) {
+			t.Fatalf("step %d at %v: the kept table differs from one built afresh", step, now)
+		}
+	}
+	if rebuilt == 400 {
+		t.Error("the table was rebuilt at every step")
+	}
+	t.Logf("rebuilt %d of 400 times", rebuilt)
 }

@@ -21,6 +21,10 @@ type coverage struct {
 	cols, rows  int
 	pan0, tilt0 float64 // centre of cell (0, 0), degrees
 	stale       time.Duration
+	// The table holds until a mark shows an unexplored cell (fresh turns
+	// false) or an explored cell goes stale (after until).
+	fresh bool
+	until time.Duration
 }
 
 // coverDeg is the coverage grid's cell size.
@@ -80,6 +84,9 @@ func (c *coverage) mark(m device.CameraModel, cam device.Pose, bd float64, now t
 			i := r*c.cols + col
 			pd, td := c.cell(i)
 			if x, y, ok := m.WorldToPixel(pd, td, cam); ok && x >= bd && y >= bd && x < W-bd && y < H-bd {
+				if c.unexplored(i, now) {
+					c.fresh = false
+				}
 				c.last[i] = now
 			}
 		}
@@ -87,18 +94,27 @@ func (c *coverage) mark(m device.CameraModel, cam device.Pose, bd float64, now t
 }
 
 // table builds the summed-area table of unexplored cells at time now, for
-// gain.
+// gain, unless the one built last still holds: no cell has changed from
+// explored to unexplored or back since.
 func (c *coverage) table(now time.Duration) {
+	if c.fresh && now <= c.until {
+		return
+	}
 	w := c.cols + 1
+	c.until = math.MaxInt64
 	for r := 0; r < c.rows; r++ {
 		var run int32
 		for col := 0; col < c.cols; col++ {
-			if c.unexplored(r*c.cols+col, now) {
+			i := r*c.cols + col
+			if c.unexplored(i, now) {
 				run++
+			} else {
+				c.until = min(c.until, c.last[i]+c.stale)
 			}
 			c.sat[(r+1)*w+col+1] = c.sat[r*w+col+1] + run
 		}
 	}
+	c.fresh = true
 }
 
 // gain is the fraction of the cells centred within halfPan × halfTilt
