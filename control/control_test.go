@@ -26,6 +26,18 @@ func newAttention(cfg AttentionConfig, m device.CameraModel, limits device.Limit
 	return NewAttention(cfg, m, limits, foveate.New(g))
 }
 
+// vga is the simulated camera's model: 640×480, 60° wide.
+func vga(t testing.TB) device.CameraModel {
+	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// headReach is a pan-tilt head's reach: ±90° of pan, −45° to 60° of tilt.
+var headReach = device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-45), TiltMax: device.DegAngle(60)}
+
 func model(t testing.TB) device.CameraModel {
 	m, err := device.NewCameraModel(320, 240, device.DegAngle(60))
 	if err != nil {
@@ -777,12 +789,8 @@ func TestAttentionSalienceIsAbsolute(t *testing.T) {
 // mostly reach beyond the first view's top edge, and after a minute all
 // of it is unexplored again.
 func TestCoverageGain(t *testing.T) {
-	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reach := device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-45), TiltMax: device.DegAngle(60)}
-	c := newCoverage(reach, time.Minute)
+	m := vga(t)
+	c := newCoverage(headReach, time.Minute)
 	const hp, ht = 28.0, 20.0
 	check := func(what string, pan, tilt, lo, hi float64) {
 		t.Helper()
@@ -811,10 +819,7 @@ func TestCoverageGain(t *testing.T) {
 // taken over the cells connected to its peak, so the distractor does not
 // pull it aside either.
 func TestLocalBlobIsTheObject(t *testing.T) {
-	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := vga(t)
 	var f device.Frame
 	f.Reset(m.Width, m.Height, 3)
 	for i := range f.Pix {
@@ -834,10 +839,7 @@ func TestLocalBlobIsTheObject(t *testing.T) {
 // edges: the local blob finds it, not a plain patch a little lighter than
 // the background at the same distance from the gaze.
 func TestLocalBlobSeesMarks(t *testing.T) {
-	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := vga(t)
 	var f device.Frame
 	f.Reset(m.Width, m.Height, 3)
 	for i := range f.Pix {
@@ -868,13 +870,9 @@ func TestLocalBlobSeesMarks(t *testing.T) {
 // The coverage table is rebuilt only when it changes: after any sequence of
 // marks and times it equals one built afresh.
 func TestCoverageTableHolds(t *testing.T) {
-	m, err := device.NewCameraModel(640, 480, device.DegAngle(60))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reach := device.Limits{PanMin: device.DegAngle(-90), PanMax: device.DegAngle(90), TiltMin: device.DegAngle(-45), TiltMax: device.DegAngle(60)}
-	c := newCoverage(reach, 2*time.Second)
-	ref := newCoverage(reach, 2*time.Second)
+	m := vga(t)
+	c := newCoverage(headReach, 2*time.Second)
+	ref := newCoverage(headReach, 2*time.Second)
 	rng := rand.New(rand.NewPCG(1, 2))
 	now, rebuilt := time.Duration(0), 0
 	for step := 0; step < 400; step++ {
