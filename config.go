@@ -129,6 +129,10 @@ type AttentionConfig struct {
 	// by this fraction of the frame's strongest saliency times the share of
 	// a view there that would show reach not in view for a minute (0: off).
 	Explore float64 `yaml:"explore"`
+	// Habituation multiplies the saliency of what each fixation looked at;
+	// it recovers like inhibition of return, and repeated looks compound
+	// (1: off).
+	Habituation float64 `yaml:"habituation"`
 	// ChannelGains weight intensity, red–green and blue–yellow contrast:
 	// a top-down bias toward features.
 	ChannelGains []float64 `yaml:"channel_gains"`
@@ -188,7 +192,7 @@ func DefaultConfig() Config {
 			Lag: 12 * time.Millisecond, Latency: 3 * time.Millisecond},
 		Safety:      SafetyConfig{MaxSlewDegPerSec: 500, MaxAccelDegPerSec: 30000, Watchdog: 500 * time.Millisecond, ParkAfter: 2 * time.Second},
 		Retina:      RetinaConfig{Wedges: 128},
-		Attention:   AttentionConfig{Coarse: 2, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 1, Explore: 1.5, ChannelGains: []float64{1, 1, 1}},
+		Attention:   AttentionConfig{Coarse: 2, IORSigma: deg(4.5), IORDecay: 20 * time.Second, Novelty: 1, Explore: 1.5, Habituation: 0.3, ChannelGains: []float64{1, 1, 1}},
 		Gaze:        GazeConfig{Dwell: 200 * time.Millisecond, PursuitMinSpeed: 8, ServoDeadBand: deg(0.45)},
 		Categorizer: CategorizerConfig{Enabled: true, Model: "digits", Patch: deg(3.2)},
 		Preview:     PreviewConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxFPS: 25, Quality: 80},
@@ -455,6 +459,7 @@ func (c *Config) Validate() error {
 	check(a.IORDecay > 0, "attention.ior_decay", "%v is not positive", a.IORDecay)
 	check(a.Novelty >= 0 && a.Novelty <= 100, "attention.novelty", "%v outside [0, 100]", a.Novelty)
 	check(a.Explore >= 0 && a.Explore <= 10, "attention.explore", "%v outside [0, 10]", a.Explore)
+	check(a.Habituation >= 0.02 && a.Habituation <= 1, "attention.habituation", "%v outside [0.02, 1]", a.Habituation)
 	if check(len(a.ChannelGains) == 3, "attention.channel_gains", "%d values, want 3 (intensity, red–green, blue–yellow)", len(a.ChannelGains)) {
 		check(a.ChannelGains[0] >= 0 && a.ChannelGains[1] >= 0 && a.ChannelGains[2] >= 0 &&
 			a.ChannelGains[0] <= 100 && a.ChannelGains[1] <= 100 && a.ChannelGains[2] <= 100 &&

@@ -68,6 +68,7 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"attention:\n  channel_gains: [0, 0, 0]\n", "attention.channel_gains: [0 0 0]: each in [0, 100], not all 0"},
 		{"attention:\n  task_bias:\n    \"7\": 0\n", "attention.task_bias.7: 0 outside (0, 50]"},
 		{"attention:\n  novelty: -1\n", "attention.novelty: -1 outside [0, 100]"},
+		{"attention:\n  habituation: 0\n", "attention.habituation: 0 outside [0.02, 1]"},
 		{"attention:\n  explore: 11\n", "attention.explore: 11 outside [0, 10]"},
 		{"attention:\n  coarse: 3\n", "attention.coarse: 3 must divide retina.wedges (128)"},
 		{"attention:\n  coarse: 0\n", "attention.coarse: 0 outside [1, 16]"},

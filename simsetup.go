@@ -39,7 +39,7 @@ func NewControllers(c Config, m device.CameraModel, reach device.Limits) (*contr
 	ac.Coarse = c.Attention.Coarse
 	ac.IORSigma = c.Attention.IORSigma.Angle
 	ac.IORDecay = c.Attention.IORDecay
-	ac.Novelty, ac.Explore = c.Attention.Novelty, c.Attention.Explore
+	ac.Novelty, ac.Explore, ac.Habituation = c.Attention.Novelty, c.Attention.Explore, c.Attention.Habituation
 	if len(c.Attention.ChannelGains) == 3 {
 		copy(ac.ChannelGains[:], c.Attention.ChannelGains)
 	}

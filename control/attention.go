@@ -37,6 +37,13 @@ type AttentionConfig struct {
 	// the head once everything salient nearby is inhibited, and what lies
 	// beyond comes into view (0: off).
 	Explore float64
+	// Habituation multiplies the saliency of what each fixation looked at,
+	// spread and recovering like inhibition of return but compounding
+	// over repeated looks (down to e⁻⁴): a place looked at twice draws the
+	// head less than one looked at once, however long ago, so the search
+	// moves on to what it has not yet seen instead of cycling through the
+	// most salient objects (1: off).
+	Habituation float64
 	// ChannelGains weight the intensity, red–green and blue–yellow
 	// channels: a top-down bias toward features (1, 1, 1: none).
 	ChannelGains [3]float64
@@ -46,7 +53,7 @@ type AttentionConfig struct {
 var DefaultAttention = AttentionConfig{
 	Coarse: 2, Surround: [2]int{3, 7}, BorderPx: 16,
 	IORSigma: 45 * physic.Degree / 10, IORDecay: 20 * time.Second, IORRate: 0.5,
-	Novelty: 1, Explore: 1.5, ChannelGains: [3]float64{1, 1, 1},
+	Novelty: 1, Explore: 1.5, Habituation: 0.3, ChannelGains: [3]float64{1, 1, 1},
 }
 
 // Validate checks the configuration.
@@ -68,6 +75,8 @@ func (c AttentionConfig) Validate() error {
 		return fmt.Errorf("control: attention: novelty gain %v outside [0, 100]", c.Novelty)
 	case !(c.Explore >= 0 && c.Explore <= 10):
 		return fmt.Errorf("control: attention: explore %v outside [0, 10]", c.Explore)
+	case !(c.Habituation >= 0.02 && c.Habituation <= 1):
+		return fmt.Errorf("control: attention: habituation %v outside [0.02, 1]", c.Habituation)
 	}
 	for i, g := range c.ChannelGains {
 		if !(g >= 0 && g <= 100) {
@@ -148,10 +157,14 @@ type Attention struct {
 	seen     *IORMap
 	lastSeen device.Pose
 	haveSeen bool
-	// bias holds log task weights in world angles (Bias), decaying like
-	// inhibition; biased is false while it is all zero.
+	// bias holds log weights in world angles, decaying like inhibition:
+	// the task's (Bias) and habituation's; biased is false while it is all
+	// zero.
 	bias   *IORMap
 	biased bool
+	// wasStable: the previous frame was still; a still frame after a
+	// moving one begins a fixation, which habituates.
+	wasStable bool
 	// The previous frame's gaze and time: a gaze moving slowly follows
 	// something (pursuit), and inhibition trails it.
 	prevGaze device.Pose
@@ -314,7 +327,12 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 			a.seen.Inhibit(gp, gt, 0.7)
 			a.lastSeen, a.haveSeen = gaze, true
 		}
+		if !a.wasStable && a.cfg.Habituation < 1 {
+			a.bias.Inhibit(gp, gt, math.Log(a.cfg.Habituation))
+			a.biased = true
+		}
 	}
+	a.wasStable = stable
 	x, y, ok := a.model.WorldToPixel(gp, gt, f.Pose)
 	if !ok || math.Abs(x) > 1e6 || math.Abs(y) > 1e6 {
 		x, y = a.model.Centre() // the gaze is behind the camera: look through its centre

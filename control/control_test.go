@@ -228,10 +228,12 @@ func TestAttentionAllocs(t *testing.T) {
 	m := model(t)
 	a, _ := newAttention(DefaultAttention, m, wide)
 	f := scene(m, [2]int{100, 100})
+	a.Process(f, device.Pose{}, false, 0) // the rest pose: fixations away from it inhibit and habituate
 	n := 0
 	if allocs := testing.AllocsPerRun(20, func() {
 		n++
-		a.Process(f, device.Pose{}, n%2 == 0, time.Duration(n)*time.Millisecond)
+		gaze := device.PoseDeg(float64(5+n%3), 0) // a new fixation every other frame
+		a.Process(f, gaze, n%2 == 0, time.Duration(n)*time.Millisecond)
 	}); allocs != 0 {
 		t.Fatalf("Process allocates %v per frame", allocs)
 	}
@@ -650,6 +652,56 @@ func TestAttentionNovelty(t *testing.T) {
 		d := device.AngularDistanceDeg(pp, pt, p, tl)
 		if moved := d > 10; moved != (gain > 0) {
 			t.Errorf("gain %v: the winner is %.1f° from the looked-at one", gain, d)
+		}
+	}
+}
+
+// Habituation compounds over looks: after three looks at one disc and,
+// later, one at another, the head returns to the one it has looked at
+// less, although inhibition of return alone prefers the one it left
+// longer ago.
+func TestAttentionHabituates(t *testing.T) {
+	m := model(t)
+	f := scene(m, [2]int{90, 120}, [2]int{230, 120})
+	ap, at := m.PixelToWorld(90, 120, device.Pose{})
+	bp, bt := m.PixelToWorld(230, 120, device.Pose{})
+	for _, h := range []float64{DefaultAttention.Habituation, 1} {
+		cfg := DefaultAttention
+		cfg.Novelty, cfg.Explore, cfg.Habituation = 0, 0, h
+		a, err := newAttention(cfg, m, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		look := func(p, tl float64, at time.Duration) {
+			t.Helper()
+			for i, stable := range []bool{true, true, true, false} {
+				if _, err := a.Process(f, device.PoseDeg(p, tl), stable, at+time.Duration(i)*33*time.Millisecond); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		a.Process(f, device.Pose{}, false, 0) // the head's rest pose
+		look(ap, at, 100*time.Millisecond)
+		look(ap, at, time.Second)
+		look(ap, at, 2*time.Second)
+		look(bp, bt, 10*time.Second)
+		tgt, err := a.Process(f, device.Pose{}, false, 30*time.Second)
+		if err != nil || !tgt.Valid {
+			t.Fatalf("habituation %v: %+v, %v", h, tgt, err)
+		}
+		want := 230.0 // the disc looked at once
+		if h == 1 {
+			want = 90 // the disc left longer ago
+		}
+		if math.Abs(tgt.X-want) > 10 {
+			t.Errorf("habituation %v: attention picks x=%.0f, want the disc at x=%.0f", h, tgt.X, want)
+		}
+	}
+	bad := DefaultAttention
+	for _, h := range []float64{0, 0.01, 1.5, math.NaN()} {
+		bad.Habituation = h
+		if bad.Validate() == nil {
+			t.Errorf("habituation %v accepted", h)
 		}
 	}
 }

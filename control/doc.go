@@ -15,9 +15,12 @@
 // It is weighted by maps kept in world angles so that they stay put when the
 // head moves — inhibition of return ([IORMap]: a Gaussian of fixed spread
 // around where the head stayed still, or along the path it followed an
-// object, rising with the time spent there), the novelty of directions
-// the head has not looked from, and a task bias set by [Attention.Bias] —
-// and the winner is the next place to look. Exploration adds to each
+// object, rising with the time spent there), habituation (each fixation
+// multiplies the saliency of what it looked at by a factor, recovering as
+// inhibition does; repeated looks compound, so the search moves on to what
+// it has not seen rather than cycle through the most salient objects), the
+// novelty of directions the head has not looked from, and a task bias set
+// by [Attention.Bias] — and the winner is the next place to look. Exploration adds to each
 // direction in view what a look there would show of the head's reach that
 // has not been in view for a minute, so that a blank view's edge next to
 // unexplored reach draws the head once what is salient is inhibited, and
