@@ -255,13 +255,14 @@ func (p *Pipeline) categorize(f *device.Frame, gaze device.Pose, captured time.D
 	if _, seen := p.named[fx.ObjectID]; fx.ObjectID >= 0 && !seen {
 		p.named[fx.ObjectID] = top[0].Name
 	}
+	truth := fx.Label // the motor loop may re-place the fixation once unlocked
 	p.mu.Unlock()
 	if w, ok := p.TaskBias[top[0].Name]; ok {
 		if err := p.Attention.Bias(gp, gt, w); err != nil {
 			return fmt.Errorf("fovea: task bias: %w", err)
 		}
 	}
-	p.Log.Debug("named", "label", top[0].Name, "score", top[0].Score, "truth", fx.Label)
+	p.Log.Debug("named", "label", top[0].Name, "score", top[0].Score, "truth", truth)
 	return nil
 }
 
