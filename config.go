@@ -138,7 +138,8 @@ type AttentionConfig struct {
 	ChannelGains []float64 `yaml:"channel_gains"`
 	// TaskBias weights the places of objects the categoriser named: a
 	// class's weight above 1 brings attention back to them, below 1 keeps
-	// it away.
+	// it away. It multiplies with habituation: to outweigh one look, a
+	// weight must exceed 1/habituation.
 	TaskBias map[string]float64 `yaml:"task_bias"`
 }
 

@@ -39,10 +39,10 @@ type AttentionConfig struct {
 	Explore float64
 	// Habituation multiplies the saliency of what each fixation looked at,
 	// spread and recovering like inhibition of return but compounding
-	// over repeated looks (down to e⁻⁴): a place looked at twice draws the
-	// head less than one looked at once, however long ago, so the search
-	// moves on to what it has not yet seen instead of cycling through the
-	// most salient objects (1: off).
+	// over repeated looks (down to e⁻⁴): a place looked at three times
+	// yields to one looked at once, even one looked at more recently, so
+	// the search moves on to what it has not yet seen instead of cycling
+	// through the most salient objects (1: off).
 	Habituation float64
 	// ChannelGains weight the intensity, red–green and blue–yellow
 	// channels: a top-down bias toward features (1, 1, 1: none).
@@ -362,7 +362,8 @@ func (a *Attention) Process(f *device.Frame, gaze device.Pose, stable bool, now 
 // Bias weights the direction (panDeg, tiltDeg) by weight for the task: a
 // weight above 1 draws attention back there once inhibition of return has
 // faded (an object of a class the task wants), below 1 keeps it away
-// longer (one it does not). The weight spreads and decays like inhibition.
+// longer (one it does not). The weight spreads and decays like
+// inhibition, and multiplies with habituation, which each look there adds.
 func (a *Attention) Bias(panDeg, tiltDeg, weight float64) error {
 	if !(weight > 0 && weight <= 50) || math.IsNaN(panDeg) || math.IsNaN(tiltDeg) || math.IsInf(panDeg, 0) || math.IsInf(tiltDeg, 0) {
 		return fmt.Errorf("control: attention: bias %v at (%v°, %v°): want a weight in (0, 50] at a finite direction", weight, panDeg, tiltDeg)
