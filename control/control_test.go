@@ -291,10 +291,12 @@ func BenchmarkAttention(b *testing.B) {
 			m, _ := device.NewCameraModel(size[0], size[1], device.DegAngle(60))
 			a, _ := newAttention(DefaultAttention, m, wide)
 			f := scene(m, [2]int{size[0] / 3, size[1] / 2})
+			a.Process(f, device.Pose{}, false, 0) // the rest pose: fixations away from it inhibit and habituate
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				a.Process(f, device.Pose{}, i%2 == 0, time.Duration(i)*time.Millisecond)
+				gaze := device.PoseDeg(float64(5+i%3), 0) // a new fixation every other frame
+				a.Process(f, gaze, i%2 == 0, time.Duration(i+1)*time.Millisecond)
 			}
 		})
 	}
