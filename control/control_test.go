@@ -58,6 +58,16 @@ func scene(m device.CameraModel, discs ...[2]int) *device.Frame {
 	return &f
 }
 
+// plain is a frame of uniform gray v.
+func plain(m device.CameraModel, v byte) *device.Frame {
+	var f device.Frame
+	f.Reset(m.Width, m.Height, 3)
+	for i := range f.Pix {
+		f.Pix[i] = v
+	}
+	return &f
+}
+
 // texture paints f gray: 110 plus amp·sin(x/px)·cos(y/py).
 func texture(f *device.Frame, amp, px, py float64) {
 	for y := 0; y < f.Height; y++ {
@@ -714,12 +724,8 @@ func TestAttentionHabituates(t *testing.T) {
 // where it ends just below the view. Without exploration nothing draws it.
 func TestAttentionExplores(t *testing.T) {
 	m := model(t)
-	var f device.Frame
-	f.Reset(m.Width, m.Height, 3)
-	for i := range f.Pix {
-		f.Pix[i] = 120
-	}
-	disc(&f, 185, 120, 12, [3]byte{30, 40, 230}) // the disc alone, 5° right (outside the fovea), on a blank frame
+	f := plain(m, 120)
+	disc(f, 185, 120, 12, [3]byte{30, 40, 230}) // the disc alone, 5° right (outside the fovea), on a blank frame
 	reach := device.Limits{PanMin: device.DegAngle(-20), PanMax: device.DegAngle(20), TiltMin: device.DegAngle(-5), TiltMax: device.DegAngle(60)}
 	for _, explore := range []float64{1.5, 0} {
 		cfg := DefaultAttention
@@ -735,7 +741,7 @@ func TestAttentionExplores(t *testing.T) {
 		}
 		var tgt Target
 		for k := range 2 { // the first frame, still, marks what is in view as explored
-			if tgt, err = a.Process(&f, device.Pose{}, true, time.Duration(k)*33*time.Millisecond); err != nil {
+			if tgt, err = a.Process(f, device.Pose{}, true, time.Duration(k)*33*time.Millisecond); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -874,15 +880,11 @@ func TestCoverageGain(t *testing.T) {
 // pull it aside either.
 func TestLocalBlobIsTheObject(t *testing.T) {
 	m := vga(t)
-	var f device.Frame
-	f.Reset(m.Width, m.Height, 3)
-	for i := range f.Pix {
-		f.Pix[i] = 128
-	}
-	disc(&f, 352, 240, 20, [3]byte{60, 60, 60})
-	disc(&f, 288, 240, 20, [3]byte{150, 128, 118})
+	f := plain(m, 128)
+	disc(f, 352, 240, 20, [3]byte{60, 60, 60})
+	disc(f, 288, 240, 20, [3]byte{150, 128, 118})
 	l := newLocalMap(m, m.FocalPx()*math.Tan(localRadiusDeg*math.Pi/180))
-	x, y, ok := l.blob(&f, 320, 240, [3]float64{1, 1, 1})
+	x, y, ok := l.blob(f, 320, 240, [3]float64{1, 1, 1})
 	if !ok || math.Hypot(x-352, y-240) > 4 {
 		t.Fatalf("local blob at (%.1f, %.1f), want the dark disc at (352, 240)", x, y)
 	}
@@ -894,11 +896,7 @@ func TestLocalBlobIsTheObject(t *testing.T) {
 // the background at the same distance from the gaze.
 func TestLocalBlobSeesMarks(t *testing.T) {
 	m := vga(t)
-	var f device.Frame
-	f.Reset(m.Width, m.Height, 3)
-	for i := range f.Pix {
-		f.Pix[i] = 110
-	}
+	f := plain(m, 110)
 	for y := 220; y < 260; y++ {
 		for x := 340; x < 380; x++ {
 			v := byte(0)
@@ -909,14 +907,14 @@ func TestLocalBlobSeesMarks(t *testing.T) {
 			p[0], p[1], p[2] = v, v, v
 		}
 	}
-	disc(&f, 280, 240, 20, [3]byte{140, 140, 140})
+	disc(f, 280, 240, 20, [3]byte{140, 140, 140})
 	l := newLocalMap(m, m.FocalPx()*math.Tan(localRadiusDeg*math.Pi/180))
-	x, y, ok := l.blob(&f, 320, 240, [3]float64{1, 1, 1})
+	x, y, ok := l.blob(f, 320, 240, [3]float64{1, 1, 1})
 	if !ok || math.Hypot(x-359.5, y-239.5) > 4 {
 		t.Fatalf("local blob at (%.1f, %.1f), want the marked card at (359.5, 239.5)", x, y)
 	}
 	// Without the intensity gain (a search for colour alone) marks do not count.
-	if x, y, ok = l.blob(&f, 320, 240, [3]float64{0, 1, 1}); ok && math.Hypot(x-359.5, y-239.5) < 10 {
+	if x, y, ok = l.blob(f, 320, 240, [3]float64{0, 1, 1}); ok && math.Hypot(x-359.5, y-239.5) < 10 {
 		t.Fatalf("local blob at (%.1f, %.1f) on the grey card though intensity has no gain", x, y)
 	}
 }
