@@ -45,12 +45,6 @@ func (g *worldGrid) Decay(now time.Duration) {
 func (g *worldGrid) get(i int) float64    { return float64(g.v[i]) * g.scale }
 func (g *worldGrid) set(i int, v float64) { g.v[i] = float32(v / g.scale) }
 
-// Reset clears the grid.
-func (g *worldGrid) Reset() {
-	clear(g.v)
-	g.last, g.scale = 0, 1
-}
-
 // gridIndex is the cell of direction (panDeg, tiltDeg).
 func gridIndex(panDeg, tiltDeg float64) int {
 	c := (int(math.Round(panDeg))%iorCols + iorCols + 180) % iorCols
